@@ -1,0 +1,36 @@
+# The two commands of the README: `make chat` and `make test`. Both set up .venv first when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup chat test index eval bench clean
+
+setup: $(STAMP)
+
+# torch goes in first: the CPU build on disk. Anything that needs torch installed before it would pull
+# a multi-GB CUDA build from the registry.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+chat: setup
+	$(BIN)/boardroom chat
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+index: setup
+	$(BIN)/boardroom index
+
+eval: setup
+	$(BIN)/boardroom eval ../shared/eval/dev.jsonl
+
+bench: setup
+	$(BIN)/python benchmarks/index_speed.py
+
+clean:
+	rm -rf $(VENV) index/*.sqlite index/current index/build-* .pytest_cache

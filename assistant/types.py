@@ -1,0 +1,112 @@
+"""The data model: frozen dataclasses, the only things that cross module boundaries. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+KINDS = ("meeting pack", "minutes", "letter", "plan", "report", "other")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One file of the corpus. `path` is relative to the corpus directory (POSIX separators)."""
+
+    doc_id: str
+    path: str
+    title: str
+    kind: str  # one of KINDS
+    organisation: str | None
+    date: dt.date | None  # the meeting's or the letter's date
+    period: str | None  # financial year, e.g. "2023/24"
+    sha256: str
+    pages: int | None = None  # None for formats without pages (text, Markdown, Word)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A structural unit of a document, e.g. ("Enc 03 Minutes of 26 Sept 2024", "Item 7").
+
+    char_start/char_end are offsets into the document's cleaned text; pages are 1-based, None without pages.
+    """
+
+    doc_id: str
+    path: tuple[str, ...]
+    page_start: int | None
+    page_end: int | None
+    char_start: int = 0
+    char_end: int = 0
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """What a reader hands to the chunker: the cleaned text, its pages and its sections.
+
+    `page_offsets[i]` is the character offset where page i+1 starts in `text`; None for page-less formats.
+    `sections` cover the text in order; `problems` are non-fatal warnings found while reading.
+    """
+
+    document: Document
+    text: str
+    sections: tuple[Section, ...]
+    page_offsets: tuple[int, ...] | None = None
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage. `text` is exactly `ParsedDocument.text[char_start:char_end]`."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    page_start: int | None
+    page_end: int | None
+    section_path: tuple[str, ...]
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    chunk: Chunk
+    document: Document
+    score: float
+    rank: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int  # the [n] marker used in the answer text
+    passage: Passage
+    quote: str  # the exact sentence(s) of the passage the answer relies on
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]  # the ranked retrieval list, also shown as "closest passages" on abstention
+    abstained: bool
+    timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions a user puts on retrieval. Empty tuples / None mean no restriction."""
+
+    organisations: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    doc_ids: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.organisations or self.kinds or self.since or self.until or self.doc_ids)

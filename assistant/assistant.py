@@ -1,0 +1,92 @@
+"""The one library call both faces use: `Assistant.open(corpus, index).ask(question, history) -> Answer`.
+
+It wires the pieces in the one direction data flows: the conversation resolves a follow-up into a query,
+retrieval ranks passages for it, the answerer composes the cited answer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import config
+from .answer import Answerer, ExtractiveAnswerer
+from .conversation import resolve
+from .errors import IndexMismatch, IndexMissing
+from .query import analyse
+from .types import Answer, Chunk, Document, Filters, Passage, Section, Turn
+
+# progress(stage, done, total): stage is e.g. "Reading", "Embedding", "Loading model".
+Progress = Callable[[str, int, int], None]
+
+PASSAGES_RETURNED = 10  # the ranked list every answer carries (and shows as closest passages)
+
+
+class Assistant:
+    def __init__(self, store, embedder, corpus_dir: Path, index_dir: Path, answerer: Answerer | None = None):
+        from .retrieval import Retriever
+
+        self.store = store
+        self.corpus_dir = corpus_dir
+        self.index_dir = index_dir
+        self.retriever = Retriever(store, embedder)
+        self.answerer = answerer or ExtractiveAnswerer(self.organisations())
+
+    @classmethod
+    def open(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, *,
+             build_if_missing: bool = True, progress: Progress | None = None) -> "Assistant":
+        """Load the index (building it first when missing or stale and allowed) and the encoder."""
+        from .embedding import load_embedder
+        from .store import IndexStore
+
+        corpus_dir = Path(corpus_dir or config.DEFAULT_CORPUS)
+        index_dir = Path(index_dir or config.DEFAULT_INDEX)
+        if progress:
+            progress("Loading model", 0, 1)
+        embedder = load_embedder()
+        try:
+            store = IndexStore.open(index_dir)
+        except (IndexMissing, IndexMismatch):
+            if not build_if_missing:
+                raise
+            from .indexer import build_index
+
+            build_index(corpus_dir, index_dir, embedder=embedder, progress=progress)
+            store = IndexStore.open(index_dir)
+        if progress:
+            progress("Ready", 1, 1)
+        return cls(store, embedder, corpus_dir, index_dir)
+
+    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters()) -> Answer:
+        """Answer a question (a follow-up is resolved against `history`), honouring `filters`."""
+        t0 = time.perf_counter()
+        resolved = resolve(question, history)
+        facts = analyse(resolved.query)
+        t1 = time.perf_counter()
+        passages = self.retriever.search(resolved.query, PASSAGES_RETURNED, filters, resolved.prior_docs, facts)
+        t2 = time.perf_counter()
+        answer = self.answerer.compose(question, passages, facts)
+        t3 = time.perf_counter()
+        timings = {"resolve": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000, "compose": (t3 - t2) * 1000,
+                   "total": (t3 - t0) * 1000}
+        return Answer(answer.question, answer.text, answer.citations, answer.passages, answer.abstained, timings)
+
+    def search(self, query: str, k: int = 10, filters: Filters = Filters()) -> list[Passage]:
+        return self.retriever.search(query, k, filters)
+
+    def documents(self) -> list[Document]:
+        """Every indexed document, oldest first (undated last)."""
+        return sorted(self.store.documents(), key=lambda d: (d.date is None, d.date or 0, d.title))
+
+    def document_text(self, doc_id: str) -> str:
+        return self.store.document_text(doc_id)
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        return self.store.chunks_of(doc_id)
+
+    def sections_of(self, doc_id: str) -> list[Section]:
+        return self.store.sections(doc_id)
+
+    def organisations(self) -> list[str]:
+        return sorted({d.organisation for d in self.store.documents() if d.organisation})

@@ -1,0 +1,240 @@
+"""The command line: a thin face over the library. Heavy imports stay inside the command functions.
+
+Each command lives in its own `_cmd_*` function; library errors become one line on stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import config
+from .errors import BoardroomError
+
+
+def _add_dirs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", type=Path, default=config.DEFAULT_CORPUS, help="folder of board papers (default: %(default)s)")
+    p.add_argument("--index", type=Path, default=config.DEFAULT_INDEX, help="folder of the built index (default: %(default)s)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="boardroom",
+        description="Ask questions of board papers; every claim cites its document, item and page.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("chat", help="open the chat (the default when no command is given)")
+    _add_dirs(p)
+    p.set_defaults(func=_cmd_chat)
+
+    p = sub.add_parser("docs", help="list the documents of the corpus")
+    _add_dirs(p)
+    p.add_argument("--json", action="store_true", help="print JSON (dates ISO)")
+    p.set_defaults(func=_cmd_docs)
+
+    p = sub.add_parser("index", help="build or update the index (only new or changed files are read)")
+    _add_dirs(p)
+    p.set_defaults(func=_cmd_index)
+
+    p = sub.add_parser("ask", help="answer a question with numbered sources")
+    _add_dirs(p)
+    p.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    p.add_argument("--batch", type=Path, metavar="FILE.jsonl",
+                   help="answer every item of a JSON Lines file (dev.jsonl format); one JSON line out per item")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print the answer as JSON")
+    fmt.add_argument("--markdown", action="store_true", help="print the answer as Markdown")
+    _add_filters(p)
+    p.set_defaults(func=_cmd_ask)
+
+    p = sub.add_parser("search", help="print the ranked passages for a query")
+    _add_dirs(p)
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=10, help="how many passages (default: %(default)s)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_filters(p)
+    p.set_defaults(func=_cmd_search)
+
+    p = sub.add_parser("brief", help="write a Markdown briefing answering a file of questions (one a line)")
+    _add_dirs(p)
+    p.add_argument("questions", type=Path, help="text file, one question per line (blank lines and # comments skipped)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the briefing to write (Markdown)")
+    p.add_argument("--title", default="Briefing")
+    p.set_defaults(func=_cmd_brief)
+
+    p = sub.add_parser("eval", help="score answers and retrieval on a question file with verified evidence")
+    _add_dirs(p)
+    p.add_argument("file", type=Path, help="JSON Lines in the format of ../shared/eval/dev.jsonl")
+    p.add_argument("--k", type=int, default=5, help="passages counted for recall (default: %(default)s)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--show-misses", action="store_true", help="list the items missed, with what was returned")
+    p.set_defaults(func=_cmd_eval)
+
+    return parser
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--org", action="append", default=[], help="only documents of this organisation (repeatable)")
+    p.add_argument("--kind", action="append", default=[], help="only this kind: meeting pack, minutes, letter, plan, report, other")
+    p.add_argument("--since", type=_iso_date, help="only documents dated on or after YYYY-MM-DD")
+    p.add_argument("--until", type=_iso_date, help="only documents dated on or before YYYY-MM-DD")
+    p.add_argument("--doc", action="append", default=[], help="only this document (path relative to the corpus; repeatable)")
+
+
+def _iso_date(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _filters(args: argparse.Namespace, assistant):
+    from .types import KINDS, Filters
+
+    for kind in args.kind:
+        if kind not in KINDS:
+            raise BoardroomError(f"unknown kind {kind!r}; choose from: {', '.join(KINDS)}")
+    doc_ids = ()
+    if args.doc:
+        by_path = {d.path: d.doc_id for d in assistant.documents()}
+        missing = [d for d in args.doc if d not in by_path]
+        if missing:
+            raise BoardroomError(f"no such document in the index: {missing[0]} (see `boardroom docs`)")
+        doc_ids = tuple(by_path[d] for d in args.doc)
+    return Filters(tuple(args.org), tuple(args.kind), args.since, args.until, doc_ids)
+
+
+def _open(args: argparse.Namespace):
+    """The assistant on --corpus/--index, building the index first (with a progress bar) when missing."""
+    from .assistant import Assistant
+    from .progress import ProgressBar
+
+    with ProgressBar() as bar:
+        return Assistant.open(args.corpus, args.index, progress=bar.update)
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    import json
+
+    if args.batch is None and not args.question:
+        raise BoardroomError("give a question, or --batch FILE.jsonl")
+    assistant = _open(args)
+    filters = _filters(args, assistant)
+    if args.batch is not None:
+        from .batch import answer_batch
+
+        for line in answer_batch(assistant, args.batch, filters):
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+        return 0
+    answer = assistant.ask(args.question, filters=filters)
+    if args.json:
+        from .jsonio import answer_dict
+
+        print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=2))
+    elif args.markdown:
+        from .render import answer_markdown
+
+        print(answer_markdown(answer))
+    else:
+        from rich.console import Console
+
+        from .render import print_answer
+
+        print_answer(Console(), answer)
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    import json
+
+    assistant = _open(args)
+    passages = assistant.search(args.query, args.k, _filters(args, assistant))
+    if args.json:
+        from .jsonio import passage_dict
+
+        print(json.dumps([passage_dict(p) for p in passages], ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+
+        from .render import print_passages
+
+        if not passages:
+            print("No passages match (check the filters).")
+        print_passages(Console(), passages)
+    return 0
+
+
+def _cmd_brief(args: argparse.Namespace) -> int:
+    from .export import briefing_markdown
+    from .types import Turn
+
+    try:
+        lines = args.questions.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BoardroomError(f"cannot read {args.questions}: {exc.strerror or exc}") from exc
+    questions = [q.strip() for q in lines if q.strip() and not q.lstrip().startswith("#")]
+    if not questions:
+        raise BoardroomError(f"{args.questions} holds no questions")
+    assistant = _open(args)
+    turns: list[Turn] = []
+    for q in questions:
+        turns.append(Turn(q, assistant.ask(q, tuple(turns))))
+    args.output.write_text(briefing_markdown(turns, args.title), encoding="utf-8")
+    answered = sum(not t.answer.abstained for t in turns)
+    print(f"Wrote {args.output}: {len(turns)} questions, {answered} answered from the papers.")
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from . import evaluation
+
+    if not args.file.is_file():
+        raise BoardroomError(f"no such file: {args.file}")
+    assistant = _open(args)
+    groups = evaluation.load_items(args.file)
+    results = evaluation.run(groups, assistant.ask, k=args.k)
+    summary = evaluation.summarise(results, args.k)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        from .evaluation_report import print_report
+
+        print_report(summary, results if args.show_misses else None, args.k)
+    return 0
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    raise BoardroomError("the chat is not built yet; try `boardroom docs`")
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    raise BoardroomError("not built yet")
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    raise BoardroomError("not built yet")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["chat", *(argv or sys.argv[1:])])
+    try:
+        return int(args.func(args) or 0)
+    except BoardroomError as exc:
+        print(f"boardroom: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("boardroom: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

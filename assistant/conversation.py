@@ -1,0 +1,80 @@
+"""Follow-up questions resolved against the conversation so far, without a language model.
+
+"And what about mental health?" keeps the body, year and meeting the conversation was about and takes
+the new topic; "What's the average handover time now?" keeps the earlier topic too; "Which PCN is he
+clinical director of?" borrows the names the previous answer gave. The documents the previous answer
+cited become a prior for retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .query import analyse
+from .types import Turn
+
+_FOLLOW_UP_OPENERS = re.compile(
+    r"^\s*(and|also|what about|how about|and what|and how|and who|and when|and the|same for|then|so)\b", re.IGNORECASE)
+_PRONOUNS = re.compile(r"\b(he|she|they|him|her|his|hers|them|their|it|its|that|this|those|these|there)\b",
+                       re.IGNORECASE)
+_TOPIC_SHIFT = re.compile(r"^\s*(and\s+)?(what|how)\s+about\b|^\s*and\s+[a-z][\w\s-]{0,30}\?\s*$", re.IGNORECASE)
+_PROPER = re.compile(r"\b(?:Dr |Mr |Mrs |Ms |Prof )?[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+_SHORT = 7  # words: a question this short rarely stands on its own
+_PRONOUN_REACH = 12  # words: in a longer question a pronoun usually points inside the question itself
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What retrieval should search for, and which documents the conversation points at."""
+
+    query: str
+    is_follow_up: bool
+    prior_docs: dict[str, float] = field(default_factory=dict)
+
+
+def _context_words(question: str) -> list[str]:
+    """The framing of a question: bodies, years, meetings, dates, acronyms, names."""
+    facts = analyse(question)
+    words = list(facts.periods)
+    words += [f"{d.day} {d.strftime('%B %Y')}" for d in facts.dates]
+    words += [w for w in re.findall(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
+                                     r"November|December) 20\d{2}\b", question)]
+    words += re.findall(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*\b", question)[1:]  # capitalised, skipping the opener
+    words += list(facts.acronyms)
+    return list(dict.fromkeys(words))
+
+
+def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
+    if not history:
+        return False
+    words = len(question.split())
+    return bool(_FOLLOW_UP_OPENERS.search(question) or words <= _SHORT
+                or (_PRONOUNS.search(question) and words <= _PRONOUN_REACH))
+
+
+def resolve(question: str, history: Sequence[Turn]) -> Resolved:
+    """The question as retrieval should see it, with the conversation's documents as a prior."""
+    if not is_follow_up(question, history):
+        return Resolved(question, False)
+    last = history[-1]
+    # The last question as it was resolved: framing set two turns ago still holds.
+    last_query = resolve(last.question, history[:-1]).query
+    context = _context_words(last_query)
+    # A follow-up that names a new topic ("What about mental health?") or brings its own ("What's the
+    # average handover time now?") keeps only the framing; one that leans on the last ("And by when?",
+    # "what are they aiming for?") keeps its content words as well.
+    own_terms = analyse(question).terms
+    leans = bool(_PRONOUNS.search(question)) or len(own_terms) < 2
+    shifts = bool(_TOPIC_SHIFT.search(question)) and len(own_terms) >= 1
+    carried = [*context, *analyse(last_query).terms] if leans and not shifts else list(context)
+    if _PRONOUNS.search(question) and not last.answer.abstained:
+        carried += _PROPER.findall(last.answer.text)[:3]
+    extra = [w for w in dict.fromkeys(carried) if w.lower() not in question.lower()]
+    query = f"{question} ({' '.join(extra)})" if extra else question
+    prior: dict[str, float] = {}
+    for turn, weight in zip(reversed(history), (1.0, 0.5, 0.25)):
+        for c in turn.answer.citations:
+            prior[c.passage.document.doc_id] = max(prior.get(c.passage.document.doc_id, 0.0), weight)
+    return Resolved(query, True, prior)

@@ -1,0 +1,52 @@
+"""The `boardroom eval` report for a terminal: the headline metrics, per question type, and the misses."""
+
+from __future__ import annotations
+
+from .evaluation import ItemResult
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "—"
+    return f"{v:.1f}" if isinstance(v, float) else str(v)
+
+
+def print_report(summary: dict, results: list[ItemResult] | None, k: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    head = Table(title=f"boardroom eval ({summary['items']} items)", show_header=True)
+    keys = [f"recall@{k}", "mrr", "answer_acc", "cited", "abstain_ok", "false_abstain", f"page_recall@{k}",
+            "latency_p50_ms", "latency_p95_ms"]
+    for key in keys:
+        head.add_column(key, justify="right")
+    head.add_row(*[_fmt(round(summary[key], 3) if key == "mrr" and summary[key] is not None else summary[key])
+                   for key in keys])
+    console.print(head)
+    by_type = Table(title="by question type")
+    for col in ("type", "n", f"recall@{k}", "answer_acc", "abstained %"):
+        by_type.add_column(col, justify="right" if col != "type" else "left")
+    for t, row in summary["by_type"].items():
+        by_type.add_row(t, str(row["n"]), _fmt(row[f"recall@{k}"]), _fmt(row["answer_acc"]), _fmt(row["abstained"]))
+    console.print(by_type)
+    if results is None:
+        return
+    for r in results:
+        item = r.item
+        missed_recall = item.answerable and item.evidence and (r.recall_rank is None or r.recall_rank > k)
+        wrong = (item.answerable and item.patterns and not r.correct) or (not item.answerable and not r.answer.abstained)
+        if not (missed_recall or wrong or r.page_hit is False):
+            continue
+        flags = []
+        if missed_recall:
+            flags.append(f"evidence rank {r.recall_rank or '>' + str(len(r.answer.passages))}")
+        if r.page_hit is False:
+            flags.append("page missed")
+        if wrong:
+            flags.append("abstained" if r.answer.abstained else "wrong answer")
+        console.print(f"[bold]{item.id}[/] ({item.type}) {', '.join(flags)}: {item.question}")
+        console.print(f"    answer: {' '.join(r.answer.text.split())[:300]}", style="dim", markup=False)
+        for p in r.answer.passages[:3]:
+            console.print(f"    {p.rank}. {p.document.title} › {' › '.join(p.chunk.section_path)}", style="dim",
+                          markup=False)

@@ -1,0 +1,114 @@
+"""What a question names: periods, dates, organisations, figures, acronyms and content words.
+
+Pure text analysis, no I/O. Retrieval uses it to prefer the right documents; the answer stage uses it to
+find sentences that carry what was asked and to check a candidate answer is about the right body and year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], 1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+
+# Words of organisation names that do not tell one body from another.
+GENERIC_ORG_WORDS = frozenset("""
+and the of for in on nhs icb ics icp integrated care board system partnership trust foundation university
+hospitals hospital council county city health social england services service commissioning group ccg
+""".split())
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her
+here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
+now of off on once only or other our ours ourselves out over own same she should so some such than that the
+their theirs them themselves then there these they this those through to too under until up very was we
+were what when where which while who whom why will with would you your yours yourself yourselves
+tell give say said says according did does do much many also there whats what's
+""".split())
+
+_PERIOD = re.compile(r"\b(20\d{2})\s*[/\-–]\s*(20)?(\d{2})\b")
+_DAY_MONTH_YEAR = re.compile(
+    r"\b(\d{1,2})\s*(?:st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(20\d{2})\b",
+    re.IGNORECASE)
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(20\d{2})\b",
+                         re.IGNORECASE)
+_YEAR = re.compile(r"\b(20\d{2})\b")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,}[a-z]?\b")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d[\d,]*(?:\.\d+)?%?")
+
+
+def period_of(year: int, month: int) -> str:
+    """The NHS financial year (April to March) a month falls in, e.g. 2024-10 -> "2024/25"."""
+    start = year if month >= 4 else year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def normalise_period(text: str) -> list[str]:
+    out = []
+    for m in _PERIOD.finditer(text):
+        start, end = int(m.group(1)), int(m.group(3))
+        if (start + 1) % 100 == end:
+            out.append(f"{start}/{end:02d}")
+    return out
+
+
+def org_keys(organisation: str) -> frozenset[str]:
+    """The distinctive words of an organisation's name: 'Derby and Derbyshire ICB' -> {derby, derbyshire}."""
+    words = re.findall(r"[a-z]+", organisation.lower())
+    return frozenset(w for w in words if w not in GENERIC_ORG_WORDS and len(w) > 2)
+
+
+@dataclass(frozen=True)
+class QueryFacts:
+    text: str
+    periods: tuple[str, ...]
+    dates: tuple[dt.date, ...]  # full dates named
+    months: tuple[tuple[int, int], ...]  # (year, month) named, with or without a day
+    years: tuple[int, ...]
+    numbers: tuple[str, ...]
+    acronyms: tuple[str, ...]
+    terms: tuple[str, ...]  # lower-cased content words, stopwords removed
+
+    def org_words(self) -> frozenset[str]:
+        return frozenset(t.rstrip("'’s") for t in self.terms) | frozenset(self.terms)
+
+
+def analyse(question: str) -> QueryFacts:
+    dates, months = [], []
+    for m in _DAY_MONTH_YEAR.finditer(question):
+        month = MONTHS[m.group(2).lower()]
+        try:
+            dates.append(dt.date(int(m.group(3)), month, int(m.group(1))))
+        except ValueError:
+            pass
+    for m in _MONTH_YEAR.finditer(question):
+        months.append((int(m.group(2)), MONTHS[m.group(1).lower()]))
+    months.extend((d.year, d.month) for d in dates)
+    periods = normalise_period(question)
+    years = sorted({int(y) for y in _YEAR.findall(question)})
+    # Figures are what is left once periods and dates are taken out ("24" of "2023/24" is no figure).
+    rest = _DAY_MONTH_YEAR.sub(" ", _PERIOD.sub(" ", question))
+    numbers = [n.rstrip(",") for n in _NUMBER.findall(rest) if not _YEAR.fullmatch(n)]
+    acronyms = [a for a in _ACRONYM.findall(question) if a.upper() not in {"I", "A"}]
+    terms = [w.lower() for w in _WORD.findall(question)]
+    terms = [t for t in terms if t not in STOPWORDS and len(t) > 1]
+    return QueryFacts(question, tuple(dict.fromkeys(periods)), tuple(dict.fromkeys(dates)),
+                      tuple(dict.fromkeys(months)), tuple(years), tuple(dict.fromkeys(numbers)),
+                      tuple(dict.fromkeys(acronyms)), tuple(dict.fromkeys(terms)))
+
+
+def named_organisations(facts: QueryFacts, organisations: list[str]) -> list[str]:
+    """The known organisations whose distinctive words the question uses (e.g. 'Derbyshire')."""
+    words = set()
+    for t in facts.terms:
+        words.add(t)
+        words.add(re.sub(r"['’]s$", "", t))
+        words.update(p for p in re.split(r"[-']", t) if p)
+    return [o for o in organisations if org_keys(o) and org_keys(o) & words]

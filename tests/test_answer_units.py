@@ -1,0 +1,60 @@
+"""The composer's building blocks and its behaviour on hand-made passages (no index needed)."""
+
+import datetime as dt
+
+from assistant.answer import NOT_FOUND, ExtractiveAnswerer, split_units
+from assistant.types import Chunk, Document, Passage
+
+DOC = Document("d1", "letter.txt", "Annual assessment 2023/24", "letter", "Derby and Derbyshire ICB",
+               dt.date(2024, 7, 31), "2023/24", "0" * 64)
+OTHER = Document("d2", "other.txt", "Annual assessment 2023/24", "letter", "Staffordshire and Stoke-on-Trent ICB",
+                 dt.date(2024, 7, 31), "2023/24", "0" * 64)
+
+
+def make(text: str, rank: int = 1, doc: Document = DOC) -> Passage:
+    chunk = Chunk(f"{doc.doc_id}:{rank:05d}", doc.doc_id, text, None, None, ("Section 2: Finance",), 100, 100 + len(text))
+    return Passage(chunk, doc, 1.0, rank)
+
+
+def test_units_are_sentences_and_rows_that_slice_back_into_the_chunk():
+    text = ("The system reported a £59.8m deficit. Dr. Smith noted e.g. pay pressures.\n"
+            "Metric\tBaseline\tQ4\nVirtual ward utilisation\t35%\t86.2%\n")
+    units = split_units(make(text))
+    raws = [u.raw for u in units]
+    assert raws[0] == "The system reported a £59.8m deficit."
+    assert raws[1] == "Dr. Smith noted e.g. pay pressures."
+    for u in units:
+        assert text[u.start:u.end] == u.raw
+    row = units[-1]
+    assert row.is_row and row.text == "Virtual ward utilisation; Baseline: 35%; Q4: 86.2%"
+
+
+def test_answer_quotes_verbatim_figures_with_resolvable_markers():
+    p1 = make("In the financial year 2023/24 the system's reported financial performance was £59.8m deficit "
+              "against a break-even plan. Within the reported value, the ICB financial position was £1.0m surplus.")
+    p2 = make("Elective recovery targets were challenging for the ICB.", rank=2)
+    answer = ExtractiveAnswerer(["Derby and Derbyshire ICB"]).compose(
+        "What was Derby and Derbyshire's financial position in 2023/24?", [p1, p2])
+    assert not answer.abstained
+    assert "£59.8m deficit" in answer.text
+    numbers = {c.n for c in answer.citations}
+    assert numbers == {1}
+    assert "[1]" in answer.text
+    assert answer.citations[0].passage is p1
+    assert answer.citations[0].quote in p1.chunk.text or "…" in answer.citations[0].quote
+
+
+def test_abstains_without_support_and_keeps_the_closest_passages():
+    p = make("The estates strategy covers the refurbishment of three health centres.")
+    answer = ExtractiveAnswerer(["Derby and Derbyshire ICB"]).compose("Who chairs the remuneration committee?", [p])
+    assert answer.abstained and answer.text == NOT_FOUND
+    assert answer.passages == (p,) and answer.citations == ()
+
+
+def test_abstains_when_the_only_support_is_about_another_body_or_year():
+    p = make("Heather Johnstone is the Chief Nursing Officer of the ICB.", doc=OTHER)
+    ans = ExtractiveAnswerer(["Derby and Derbyshire ICB", "Staffordshire and Stoke-on-Trent ICB"])
+    assert ans.compose("Who is the Chief Nursing Officer at Derby and Derbyshire ICB?", [p]).abstained
+    q = make("In 2023/24 the system reported a £59.8m deficit against a break-even plan.")
+    assert ans.compose("What was Derby and Derbyshire's deficit in 2024/25?", [q]).abstained
+    assert not ans.compose("What was Derby and Derbyshire's deficit in 2023/24?", [q]).abstained

@@ -1,0 +1,31 @@
+import datetime as dt
+
+from assistant.query import analyse, named_organisations, normalise_period, org_keys, period_of
+
+
+def test_periods_dates_and_figures_are_told_apart():
+    f = analyse("How many people were waiting more than 78 weeks as at 2 April 2023 in 2023/24?")
+    assert f.periods == ("2023/24",)
+    assert f.dates == (dt.date(2023, 4, 2),)
+    assert f.numbers == ("78",)
+    assert (2023, 4) in f.months
+
+
+def test_period_forms_and_financial_year_of_a_month():
+    assert normalise_period("plans for 2024-25 and 2023/2024, not 2019/21") == ["2024/25", "2023/24"]
+    assert period_of(2024, 10) == "2024/25"
+    assert period_of(2025, 3) == "2024/25"
+
+
+def test_acronyms_and_content_terms():
+    f = analyse("What is the SBAF, and how many strategic risks does it contain?")
+    assert "SBAF" in f.acronyms
+    assert "strategic" in f.terms and "the" not in f.terms
+
+
+def test_organisations_are_named_by_their_distinctive_words():
+    orgs = ["Derby and Derbyshire ICB", "Staffordshire and Stoke-on-Trent ICB", "Staffordshire and Stoke-on-Trent ICS"]
+    assert org_keys("Derby and Derbyshire ICB") == {"derby", "derbyshire"}
+    assert named_organisations(analyse("What did NHS England say about maternity in Derbyshire?"), orgs) == orgs[:1]
+    assert named_organisations(analyse("Staffordshire's deficit in 2023/24"), orgs) == orgs[1:]
+    assert named_organisations(analyse("What is the integrated care board's deficit?"), orgs) == []

@@ -210,15 +210,79 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    raise BoardroomError("the chat is not built yet; try `boardroom docs`")
+    from .tui import make_app  # textual only; the index and model load inside the app, in a worker
+
+    make_app(args.corpus, args.index).run()
+    return 0
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    raise BoardroomError("not built yet")
+    """List the corpus as read now (no index needed); files that cannot be read are listed as problems.
+
+    Exit 0 when every file was read, 1 when some could not be (they are still listed), so scripts notice.
+    """
+    import json
+
+    from .chunking import chunk_document
+    from .ingest import scan_corpus
+
+    scan = scan_corpus(args.corpus)
+    rows = []
+    for parsed in scan.documents:
+        doc = parsed.document
+        rows.append({
+            "path": doc.path, "doc_id": doc.doc_id, "title": doc.title, "kind": doc.kind,
+            "organisation": doc.organisation, "date": doc.date.isoformat() if doc.date else None,
+            "period": doc.period, "pages": doc.pages, "sections": len(parsed.sections),
+            "chunks": len(chunk_document(parsed)), "warnings": list(parsed.problems), "problem": None,
+        })
+    problems = [{"path": e.path, "reason": e.reason} for e in scan.problems]
+    if args.json:
+        # one list: read documents, then files that could not be read (every field null but "problem")
+        empty = dict.fromkeys(rows[0] if rows else ["path", "doc_id", "title", "kind", "organisation", "date",
+                                                     "period", "pages", "sections", "chunks", "warnings"])
+        failed = [{**empty, "path": p["path"], "warnings": [], "problem": p["reason"]} for p in problems]
+        print(json.dumps(rows + failed, indent=2, ensure_ascii=False))
+        return 1 if problems else 0
+
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"{len(rows)} documents in {args.corpus}", show_lines=False)
+    for name, style in (("title", "bold"), ("kind", ""), ("organisation", ""), ("date", ""), ("period", ""),
+                        ("pages", ""), ("sections", ""), ("chunks", "")):
+        table.add_column(name, style=style, justify="right" if name in ("pages", "sections", "chunks") else "left")
+    for row in rows:
+        table.add_row(row["title"], row["kind"], row["organisation"] or "—", row["date"] or "—",
+                      row["period"] or "—", str(row["pages"] or "—"), str(row["sections"]), str(row["chunks"]))
+    console.print(table)
+    for row in rows:
+        for warning in row["warnings"]:
+            console.print(f"[yellow]warning[/] {row['path']}: {warning}", highlight=False)
+    for problem in problems:
+        console.print(f"[red]skipped[/] {problem['path']}: {problem['reason']}", highlight=False)
+    return 1 if problems else 0
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    raise BoardroomError("not built yet")
+    """Build or update the index with a progress bar; skipped files are listed but do not fail the run."""
+    from .indexer import build_index
+    from .progress import ProgressBar
+
+    with ProgressBar() as bar:
+        report = build_index(args.corpus, args.index, progress=bar.update)
+    if report.full_rebuild_reason:
+        print(report.full_rebuild_reason)
+    print(
+        f"Indexed {report.documents} documents ({len(report.added)} new, {len(report.changed)} changed, "
+        f"{len(report.removed)} removed, {len(report.unchanged)} unchanged), {report.chunks_total} chunks "
+        f"({report.chunks_embedded} embedded) in {report.seconds:.1f} s; {len(report.skipped)} skipped"
+        + (":" if report.skipped else ".")
+    )
+    for path, reason in report.skipped:
+        print(f"  {path}: {reason}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,346 @@
+"""Build or update the index of a corpus: read and embed only new or changed files, copy the rest.
+
+Safety: a build writes a complete new build directory inside the index directory and only then switches
+the `current` pointer (an atomic rename), so a crash or `kill -9` at any moment leaves the previous index
+fully usable. One build at a time: a non-blocking `fcntl.flock` on `<index>/.lock`.
+
+Speed: a file whose size and mtime are unchanged is not opened; one whose stat changed is hashed, and only
+re-read when its content (or its metadata sidecar) changed. Nothing changed means nothing is written.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from . import config
+from .context import indexed_text
+from .embedding import Embedder
+from .errors import IndexLocked, IndexMismatch, IndexMissing, ReaderError
+from .store import (
+    BUILD_PREFIX,
+    DocEntry,
+    Fingerprint,
+    IndexStore,
+    Problem,
+    read_current,
+    switch_current,
+    update_stats,
+    write_build,
+)
+
+# progress(stage, done, total): stage is READING (files) or EMBEDDING (chunks).
+Progress = Callable[[str, int, int], None]
+READING = "Reading files"
+EMBEDDING = "Embedding chunks"
+EMBED_SLICE = 32  # texts per embed() call between progress updates
+LOCK_FILE = ".lock"
+TMP_PREFIX = ".tmp-build-"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did. Paths are relative to the corpus."""
+
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()  # (path, one-line reason)
+    chunks_embedded: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    full_rebuild_reason: str | None = None  # set when the previous build could not be reused
+    wrote: bool = True  # False when nothing had changed and nothing was written
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+    @property
+    def documents(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.unchanged)
+
+
+@dataclass
+class _File:
+    path: Path
+    relative: str
+    fingerprint: Fingerprint
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    *,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Bring the index at index_dir up to date with corpus_dir and return what changed.
+
+    Raises IndexLocked when another build runs, ReaderError when the corpus folder is missing.
+    `embedder` defaults to `load_embedder()`, loaded only when there is something to embed.
+    """
+    t0 = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    model = embedder.name if embedder else config.MODEL_NAME
+    dim = embedder.dim if embedder else config.MODEL_DIM
+    timings: dict[str, float] = {}
+    with _build_lock(index_dir):
+        prev, full_reason = _previous(index_dir, model, dim)
+        try:
+            files = _scan(corpus_dir)
+            old = prev.fingerprints() if prev else {}
+            if prev and old.keys() == files.keys() and all(old[r][1].stat == f.fingerprint.stat for r, f in files.items()):
+                return _noop_report(prev, t0)
+
+            # Classify by content; hash only files whose stat changed.
+            to_read: list[_File] = []
+            keep_docs: dict[str, str] = {}  # relative path -> doc_id copied from the previous build
+            keep_problems: dict[str, Problem] = {}
+            new_stats: dict[str, str] = {}
+            prev_problems = prev.problem_entries() if prev else {}
+            for rel, f in files.items():
+                before = old.get(rel)
+                if before is not None and before[1].stat != f.fingerprint.stat:
+                    f.fingerprint = Fingerprint(f.fingerprint.stat, _content_key(f.path))
+                    if f.fingerprint.content_key == before[1].content_key:
+                        new_stats[rel] = f.fingerprint.stat
+                if before is not None and before[1].stat == f.fingerprint.stat:
+                    f.fingerprint = before[1]
+                if before is not None and (before[1].stat == f.fingerprint.stat or rel in new_stats):
+                    if before[0] is not None:
+                        keep_docs[rel] = before[0]
+                    else:
+                        keep_problems[rel] = Problem(rel, prev_problems[rel].reason, f.fingerprint)
+                    continue
+                to_read.append(f)
+            removed = tuple(sorted(r for r, (d, _) in old.items() if d is not None and r not in files))
+            if prev and not to_read and old.keys() == files.keys():
+                update_stats(prev.build_dir, new_stats)  # same content, new mtimes: remember them
+                return _noop_report(prev, t0)
+
+            # Read and chunk what is new or changed.
+            t = time.perf_counter()
+            fresh: dict[str, DocEntry] = {}
+            problems = dict(keep_problems)
+            _report(progress, READING, 0, len(to_read))
+            for i, f in enumerate(to_read, 1):
+                try:
+                    parsed = _read(f.path, corpus_dir)
+                    if not f.fingerprint.content_key:
+                        f.fingerprint = Fingerprint(f.fingerprint.stat, _content_key(f.path))
+                    fresh[f.relative] = DocEntry(parsed, tuple(_chunk(parsed)), f.fingerprint)
+                except ReaderError as exc:
+                    problems[f.relative] = Problem(f.relative, exc.reason, f.fingerprint)
+                _report(progress, READING, i, len(to_read))
+            timings["read"] = time.perf_counter() - t
+
+            # Embed the new chunks; copy the vectors of unchanged documents.
+            t = time.perf_counter()
+            kept = prev.entries(keep_docs.values()) if prev else {}
+            new_texts = [indexed_text(e.parsed.document, c) for e in fresh.values() for c in e.chunks]
+            timings["copy"] = time.perf_counter() - t
+            t = time.perf_counter()
+            if new_texts and embedder is None:
+                from .embedding import load_embedder
+
+                embedder = load_embedder()
+                timings["load_model"] = time.perf_counter() - t
+                t = time.perf_counter()
+            new_vecs = _embed(embedder, new_texts, progress) if new_texts else np.zeros((0, dim), np.float32)
+            timings["embed"] = time.perf_counter() - t
+
+            # Assemble in corpus order and write a new build.
+            t = time.perf_counter()
+            entries: list[DocEntry] = []
+            vec_parts: list[np.ndarray] = []
+            texts: list[str] = []
+            offset = 0
+            for rel in sorted(set(keep_docs) | set(fresh)):
+                if rel in fresh:
+                    e = fresh[rel]
+                    vec_parts.append(new_vecs[offset : offset + len(e.chunks)])
+                    offset += len(e.chunks)
+                else:
+                    doc_id = keep_docs[rel]
+                    e = kept[doc_id]
+                    vec_parts.append(prev.vectors[prev.rows_of(doc_id)])  # type: ignore[union-attr]
+                    e = DocEntry(e.parsed, e.chunks, files[rel].fingerprint)
+                entries.append(e)
+                texts.extend(indexed_text(e.parsed.document, c) for c in e.chunks)
+            vectors = np.concatenate(vec_parts) if vec_parts else np.zeros((0, dim), np.float32)
+            tmp_dir = index_dir / f"{TMP_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+            write_build(tmp_dir, model=model, dim=dim, entries=entries, vectors=vectors, indexed_texts=texts,
+                        problems=sorted(problems.values(), key=lambda p: p.path))
+            final = index_dir / f"{BUILD_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.time_ns() % 10**6:06d}"
+            os.rename(tmp_dir, final)
+            old_dir = prev.build_dir if prev else None
+            if prev:
+                prev.close()
+            switch_current(index_dir, final)
+            _remove_old_builds(index_dir, keep=final)
+            timings["write"] = time.perf_counter() - t
+        finally:
+            if prev:
+                prev.close()
+
+    old_docs = {r for r, (d, _) in old.items() if d is not None}
+    return BuildReport(
+        added=tuple(sorted(r for r in fresh if r not in old_docs)),
+        changed=tuple(sorted(r for r in fresh if r in old_docs)),
+        removed=tuple(sorted(set(removed) | {r for r in old_docs if r in problems})),
+        unchanged=tuple(sorted(keep_docs)),
+        skipped=tuple((p.path, p.reason) for p in sorted(problems.values(), key=lambda p: p.path)),
+        chunks_embedded=len(new_texts),
+        chunks_total=len(texts),
+        seconds=time.perf_counter() - t0,
+        full_rebuild_reason=full_reason,
+        wrote=True,
+        timings=timings,
+    )
+
+
+# -- steps -----------------------------------------------------------------------------------------------
+
+
+def _previous(index_dir: Path, model: str, dim: int) -> tuple[IndexStore | None, str | None]:
+    """The previous build if it can be reused, else (None, why a full rebuild is needed)."""
+    try:
+        return IndexStore.open(index_dir, model=model, dim=dim), None
+    except IndexMismatch as exc:
+        return None, f"full rebuild: {exc}".replace("; run `boardroom index` to rebuild it", "")
+    except IndexMissing as exc:
+        if read_current(index_dir) is None:
+            return None, None  # first build
+        return None, f"full rebuild: {exc}".replace("; run `boardroom index` to rebuild it", "")
+
+
+def _scan(corpus_dir: Path) -> dict[str, _File]:
+    """Every file of the corpus (supported or not) by relative path, with its stat fingerprint."""
+    from .ingest import iter_corpus, unsupported_files
+
+    root = corpus_dir.absolute()
+    out: dict[str, _File] = {}
+    for path in [*iter_corpus(corpus_dir), *unsupported_files(corpus_dir)]:
+        path = Path(path)
+        rel = path.absolute().relative_to(root).as_posix()
+        out[rel] = _File(path, rel, Fingerprint(_stat(path), ""))
+    return dict(sorted(out.items()))
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + config.SIDECAR_SUFFIX)
+
+
+def _stat(path: Path) -> str:
+    parts = []
+    for p in (path, _sidecar(path)):
+        try:
+            st = p.stat()
+        except OSError:
+            parts.append("-")
+            continue
+        parts.append(f"{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _content_key(path: Path) -> str:
+    """sha256 of the file, and of its metadata sidecar when present (a sidecar edit changes the document)."""
+    digest = hashlib.sha256()
+    for p in (path, _sidecar(path)):
+        try:
+            with open(p, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError:
+            digest.update(b"\0missing\0")
+    return digest.hexdigest()
+
+
+def _read(path: Path, corpus_dir: Path):
+    from .ingest import read_document
+
+    return read_document(path, corpus_dir)
+
+
+def _chunk(parsed):
+    from .chunking import chunk_document
+
+    return chunk_document(parsed)
+
+
+def _embed(embedder: Embedder, texts: list[str], progress: Progress | None) -> np.ndarray:
+    """Embed in length order (less padding), a slice at a time so progress can be shown."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.empty((len(texts), embedder.dim), dtype=np.float32)
+    _report(progress, EMBEDDING, 0, len(texts))
+    for start in range(0, len(order), EMBED_SLICE):
+        idx = order[start : start + EMBED_SLICE]
+        out[idx] = embedder.embed([texts[i] for i in idx])
+        _report(progress, EMBEDDING, min(start + EMBED_SLICE, len(texts)), len(texts))
+    return out
+
+
+def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+def _noop_report(prev: IndexStore, t0: float) -> BuildReport:
+    return BuildReport(
+        unchanged=tuple(sorted(d.path for d in prev.documents())),
+        skipped=tuple(prev.problems()),
+        chunks_total=prev.chunk_count,
+        seconds=time.perf_counter() - t0,
+        wrote=False,
+    )
+
+
+def _remove_old_builds(index_dir: Path, keep: Path) -> None:
+    """Delete every build but `keep`, and temp dirs left by interrupted builds (we hold the lock)."""
+    for p in index_dir.iterdir():
+        if p != keep and p.is_dir() and (p.name.startswith(BUILD_PREFIX) or p.name.startswith(TMP_PREFIX)):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+class _build_lock:
+    """Exclusive, non-blocking lock on <index>/.lock; the holder's pid is written into the file."""
+
+    def __init__(self, index_dir: Path):
+        self.path = Path(index_dir) / LOCK_FILE
+        self.fh = None
+
+    def __enter__(self) -> "_build_lock":
+        fh = open(self.path, "a+")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            pid = fh.read().strip() or "unknown"
+            fh.close()
+            raise IndexLocked(f"another build is running (pid {pid})") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        self.fh = fh
+        return self
+
+    def __exit__(self, *exc) -> None:
+        assert self.fh is not None
+        self.fh.seek(0)
+        self.fh.truncate()
+        fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
+        self.fh.close()
+
+
+def iter_builds(index_dir: Path) -> Iterator[Path]:
+    """Build directories present under index_dir (for tests and diagnostics)."""
+    return (p for p in sorted(Path(index_dir).iterdir()) if p.is_dir() and p.name.startswith(BUILD_PREFIX))

@@ -1,0 +1,602 @@
+"""The on-disk index: one immutable build directory per `boardroom index` run, and a pointer to the live one.
+
+Layout under the index directory::
+
+    current                 one line: the name of the live build directory (replaced atomically)
+    .lock                   held (fcntl) by a running build
+    build-<time>-<pid>/     meta.json, docs.sqlite, vectors.faiss, bm25/
+
+`docs.sqlite` keeps each document (metadata, cleaned text, sections, page offsets, reader problems, the
+file fingerprint used for incremental builds), each chunk with its row in the vector index, and the files
+that were skipped with one-line reasons. `vectors.faiss` is a flat inner-product index over normalised
+vectors, row i = chunk row i. `bm25/` is a bm25s index over `lexical_tokens` of the same indexed text.
+
+Reading is fast because everything a search touches (chunks, documents, vectors, BM25 matrix) is loaded
+once into memory; document texts stay in SQLite and are read on demand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from . import config
+from .errors import IndexMismatch, IndexMissing
+from .types import Chunk, Document, ParsedDocument, Section
+
+CURRENT = "current"
+META = "meta.json"
+DOCS_DB = "docs.sqlite"
+VECTORS = "vectors.faiss"
+BM25_DIR = "bm25"
+BUILD_PREFIX = "build-"
+FORMAT_VERSION = 2
+
+
+# -- lexical tokens --------------------------------------------------------------------------------------
+
+# A "word" is a run of letters/digits joined by . , / - & ' (so "£90.7m", "2023/24", "4-hour", "A&E" stay
+# one word); currency signs and surrounding punctuation fall away.
+_WORD = re.compile(r"[^\W_]+(?:[.,/&'’\-][^\W_]+)*")
+_PART = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*|[^\W\d_]+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_FY = re.compile(r"^(\d{4})[/-](\d{2}|\d{4})$")
+# bm25s.stopwords.STOPWORDS_EN ("en"), copied so that query time need not import bm25s (and scipy); a test
+# checks the copy against bm25s.
+STOPWORDS_EN = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
+    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
+    "will", "with",
+))
+_STEMMER: Any = None
+
+
+def _stem_tools() -> tuple[Any, frozenset[str]]:
+    global _STEMMER
+    if _STEMMER is None:
+        import Stemmer
+
+        _STEMMER = Stemmer.Stemmer("english")
+    return _STEMMER, STOPWORDS_EN
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Tokens for BM25: stemmed English words without stopwords, plus numbers and compounds kept whole.
+
+    bm25s's default tokenizer splits "£90.7m" into "90", "7m" and drops "7", "4" and "A&E", so a query for
+    "90.7" or "A&E" could never match. Here every word yields its parts and, when it has several, the whole
+    compound (single letters alone are dropped): "£90.7m" -> "90.7", "90.7m"; "2023/24" or "2023-24" ->
+    "2023", "24", "2023/24"; "4-hour" -> "4", "hour", "4-hour"; "A&E" -> "a&e"; "£1,234" -> "1234".
+    """
+    stemmer, stop = _stem_tools()
+    out: list[str] = []
+    words: list[str] = []
+    for m in _WORD.finditer(text.lower()):
+        word = m.group(0).replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        parts = _PART.findall(word)
+        for p in parts:
+            if p[0].isdigit():
+                out.append(_THOUSANDS.sub("", p))
+            elif len(p) > 1 and p not in stop:
+                words.append(p)
+        if len(parts) > 1:
+            fy = _FY.match(word)
+            if fy:
+                a, b = fy.groups()
+                word = f"{a}/{b[-2:]}"
+            out.append(_THOUSANDS.sub("", word))
+    out.extend(stemmer.stemWords(words))
+    return out
+
+
+# -- what a build holds ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """How the indexer recognises an unchanged file without reading it: size and mtime, then content."""
+
+    stat: str  # "size:mtime_ns" of the file (and of its metadata sidecar, when there is one)
+    content_key: str  # sha256 of the file (and of its sidecar); "" when never hashed
+
+
+@dataclass(frozen=True)
+class DocEntry:
+    """One indexed document with everything needed to copy it into the next build unchanged."""
+
+    parsed: ParsedDocument
+    chunks: tuple[Chunk, ...]
+    fingerprint: Fingerprint
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file that could not be indexed, kept so an unchanged broken file is not re-read every build."""
+
+    path: str
+    reason: str
+    fingerprint: Fingerprint
+
+
+@dataclass(frozen=True)
+class BuildMeta:
+    model: str
+    dim: int
+    chunker_version: str
+    created: str
+    documents: int
+    chunks: int
+    skipped: int
+    format_version: int = FORMAT_VERSION
+
+    @classmethod
+    def from_json(cls, data: dict) -> "BuildMeta":
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+def read_current(index_dir: Path) -> Path | None:
+    """The live build directory, or None when there is none."""
+    try:
+        name = (Path(index_dir) / CURRENT).read_text().strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if not name or "/" in name:
+        return None
+    return Path(index_dir) / name
+
+
+def switch_current(index_dir: Path, build_dir: Path) -> None:
+    """Point `current` at build_dir in one atomic step (write a temp file, fsync, rename)."""
+    index_dir = Path(index_dir)
+    tmp = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
+    with open(tmp, "w") as fh:
+        fh.write(build_dir.name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    _fsync_dir(index_dir)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- writing ---------------------------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE documents (
+    ord INTEGER NOT NULL, doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
+    organisation TEXT, date TEXT, period TEXT, sha256 TEXT NOT NULL, pages INTEGER,
+    text TEXT NOT NULL, page_offsets TEXT, problems TEXT NOT NULL,
+    file_stat TEXT NOT NULL, content_key TEXT NOT NULL, extra TEXT NOT NULL
+);
+CREATE TABLE sections (
+    doc_id TEXT NOT NULL, ord INTEGER NOT NULL, path TEXT NOT NULL, page_start INTEGER, page_end INTEGER,
+    char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, PRIMARY KEY (doc_id, ord)
+);
+CREATE TABLE chunks (
+    row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL, doc_id TEXT NOT NULL, text TEXT NOT NULL,
+    page_start INTEGER, page_end INTEGER, section_path TEXT NOT NULL, char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL, extra TEXT NOT NULL
+);
+CREATE TABLE problems (
+    path TEXT PRIMARY KEY, reason TEXT NOT NULL, file_stat TEXT NOT NULL, content_key TEXT NOT NULL
+);
+"""
+
+
+# Fields with their own columns; any other (newer, optional) dataclass field is kept in the JSON `extra`
+# column, so adding a field with a default to Document or Chunk needs no schema change.
+_DOC_COLUMNS = frozenset(("doc_id", "path", "title", "kind", "organisation", "date", "period", "sha256", "pages"))
+_CHUNK_COLUMNS = frozenset(
+    ("chunk_id", "doc_id", "text", "page_start", "page_end", "section_path", "char_start", "char_end")
+)
+
+
+def _extra(obj: Any, columns: frozenset[str]) -> str:
+    rest = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name not in columns}
+    return json.dumps(rest) if rest else "{}"
+
+
+def _fields(extra: str) -> dict[str, Any]:
+    if extra == "{}":
+        return {}
+    # The data model uses tuples for sequences; JSON gives lists back.
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(extra).items()}
+
+
+def write_build(
+    build_dir: Path,
+    *,
+    model: str,
+    dim: int,
+    entries: Sequence[DocEntry],
+    vectors: np.ndarray,
+    indexed_texts: Sequence[str],
+    problems: Sequence[Problem],
+) -> BuildMeta:
+    """Write a complete build into build_dir (which must be new). meta.json is written last.
+
+    `vectors` and `indexed_texts` have one row per chunk, in the order of `entries` and their chunks.
+    """
+    import bm25s
+    import faiss
+
+    build_dir = Path(build_dir)
+    build_dir.mkdir(parents=True, exist_ok=False)
+    n = sum(len(e.chunks) for e in entries)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(n, dim)
+    if len(indexed_texts) != n:
+        raise ValueError(f"{len(indexed_texts)} indexed texts for {n} chunks")
+
+    db = sqlite3.connect(build_dir / DOCS_DB)
+    try:
+        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        row = 0
+        for ord_, e in enumerate(entries):
+            d, p, f = e.parsed.document, e.parsed, e.fingerprint
+            db.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (ord_, d.doc_id, d.path, d.title, d.kind, d.organisation, d.date.isoformat() if d.date else None,
+                 d.period, d.sha256, d.pages, p.text,
+                 json.dumps(list(p.page_offsets)) if p.page_offsets is not None else None,
+                 json.dumps(list(p.problems)), f.stat, f.content_key, _extra(d, _DOC_COLUMNS)),
+            )
+            db.executemany(
+                "INSERT INTO sections VALUES (?,?,?,?,?,?,?)",
+                [(d.doc_id, i, json.dumps(list(s.path)), s.page_start, s.page_end, s.char_start, s.char_end)
+                 for i, s in enumerate(p.sections)],
+            )
+            db.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(row + i, c.chunk_id, c.doc_id, c.text, c.page_start, c.page_end, json.dumps(list(c.section_path)),
+                  c.char_start, c.char_end, _extra(c, _CHUNK_COLUMNS)) for i, c in enumerate(e.chunks)],
+            )
+            row += len(e.chunks)
+        db.executemany(
+            "INSERT INTO problems VALUES (?,?,?,?)",
+            [(q.path, q.reason, q.fingerprint.stat, q.fingerprint.content_key) for q in problems],
+        )
+        db.commit()
+    finally:
+        db.close()
+
+    index = faiss.IndexFlatIP(dim)
+    if n:
+        index.add(vectors)
+    faiss.write_index(index, str(build_dir / VECTORS))
+
+    tokens = [lexical_tokens(t) for t in indexed_texts]
+    if any(tokens):
+        bm25 = bm25s.BM25()
+        bm25.index(tokens, show_progress=False)
+        bm25.save(str(build_dir / BM25_DIR), show_progress=False)
+    else:  # bm25s cannot index a corpus without tokens; write an empty index in its layout
+        _write_empty_bm25(build_dir / BM25_DIR, n)
+
+    meta = BuildMeta(
+        model=model, dim=dim, chunker_version=config.CHUNKER_VERSION,
+        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        documents=len(entries), chunks=n, skipped=len(problems),
+    )
+    tmp = build_dir / (META + ".tmp")
+    tmp.write_text(json.dumps(meta.__dict__, indent=2) + "\n")
+    os.replace(tmp, build_dir / META)
+    for name in (DOCS_DB, VECTORS, META):
+        with open(build_dir / name, "rb") as fh:
+            os.fsync(fh.fileno())
+    _fsync_dir(build_dir)
+    return meta
+
+
+def _write_empty_bm25(directory: Path, num_docs: int) -> None:
+    directory.mkdir()
+    (directory / "vocab.index.json").write_text("{}")
+    (directory / "params.index.json").write_text(json.dumps({"num_docs": num_docs, "dtype": "float32"}))
+    np.save(directory / "data.csc.index.npy", np.zeros(0, np.float32))
+    np.save(directory / "indices.csc.index.npy", np.zeros(0, np.int32))
+    np.save(directory / "indptr.csc.index.npy", np.zeros(1, np.int32))
+
+
+# -- reading ---------------------------------------------------------------------------------------------
+
+
+def _date(s: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(s) if s else None
+
+
+class _Bm25Scores:
+    """Query-time reader of a saved bm25s index: vocabulary plus the precomputed CSC score matrix.
+
+    Scores are exactly `bm25s.BM25.get_scores_from_ids` (a test checks this), but loading does not import
+    bm25s, whose scipy.sparse import alone costs ~130 ms of every cold start.
+    """
+
+    def __init__(self, directory: Path):
+        params = json.loads((directory / "params.index.json").read_text())
+        self.vocab: dict[str, int] = json.loads((directory / "vocab.index.json").read_text())
+        self.data = np.load(directory / "data.csc.index.npy")
+        self.indices = np.load(directory / "indices.csc.index.npy")
+        self.indptr = np.load(directory / "indptr.csc.index.npy")
+        self.num_docs = int(params["num_docs"])
+        nnoc = directory / "nonoccurrence_array.index.npy"
+        self.nonoccurrence = np.load(nnoc) if nnoc.exists() else None
+        self.dtype = np.dtype(params.get("dtype", "float32"))
+
+    def scores(self, ids: list[int]) -> np.ndarray:
+        out = np.zeros(self.num_docs, dtype=self.dtype)
+        for t in ids:
+            start, end = self.indptr[t], self.indptr[t + 1]
+            np.add.at(out, self.indices[start:end], self.data[start:end])
+        if self.nonoccurrence is not None:
+            out += self.nonoccurrence[ids].sum()
+        return out
+
+
+class IndexStore:
+    """A loaded build: chunk and document metadata in memory, vectors and BM25 ready to search.
+
+    Safe to share between threads (the SQLite connection is guarded by a lock).
+    """
+
+    def __init__(self, build_dir: Path, meta: BuildMeta):
+        import faiss
+
+        self.build_dir = Path(build_dir)
+        self.meta = meta
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(f"file:{self.build_dir / DOCS_DB}?mode=ro", uri=True, check_same_thread=False)
+        self._docs: dict[str, Document] = {}
+        self._doc_order: list[str] = []
+        for (doc_id, path, title, kind, org, date, period, sha, pages, extra) in self._db.execute(
+            "SELECT doc_id, path, title, kind, organisation, date, period, sha256, pages, extra FROM documents"
+            " ORDER BY ord"
+        ):
+            self._docs[doc_id] = Document(doc_id, path, title, kind, org, _date(date), period, sha, pages,
+                                          **_fields(extra))
+            self._doc_order.append(doc_id)
+        self._chunks: list[Chunk] = [
+            Chunk(cid, doc_id, text, ps, pe, tuple(json.loads(sp)), cs, ce, **_fields(extra))
+            for (cid, doc_id, text, ps, pe, sp, cs, ce, extra) in self._db.execute(
+                "SELECT chunk_id, doc_id, text, page_start, page_end, section_path, char_start, char_end, extra"
+                " FROM chunks ORDER BY row"
+            )
+        ]
+        self._rows_of: dict[str, np.ndarray] = {}
+        doc_ids = [c.doc_id for c in self._chunks]
+        start = 0
+        for i in range(1, len(doc_ids) + 1):  # a document's chunks are contiguous rows
+            if i == len(doc_ids) or doc_ids[i] != doc_ids[start]:
+                self._rows_of[doc_ids[start]] = np.arange(start, i, dtype=np.int64)
+                start = i
+        self._faiss = faiss.read_index(str(self.build_dir / VECTORS))
+        if self._faiss.ntotal != len(self._chunks) or self._faiss.d != meta.dim:
+            raise IndexMismatch(f"{self.build_dir}: vectors do not match chunks; run `boardroom index`")
+        # Our own copy (a view into faiss memory would dangle once the index is freed); ~1.5 MB per 1,000 chunks.
+        self._vectors = (
+            faiss.rev_swig_ptr(self._faiss.get_xb(), self._faiss.ntotal * self._faiss.d)
+            .reshape(self._faiss.ntotal, self._faiss.d).copy()
+            if self._faiss.ntotal
+            else np.zeros((0, meta.dim), dtype=np.float32)
+        )
+        self._vectors.flags.writeable = False
+        self._bm25 = _Bm25Scores(self.build_dir / BM25_DIR)
+
+    # -- opening ---------------------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        index_dir: Path,
+        *,
+        model: str | None = config.MODEL_NAME,
+        dim: int | None = config.MODEL_DIM,
+    ) -> "IndexStore":
+        """Open the live build. `model`/`dim` are what the caller will query with (None: accept any).
+
+        Raises IndexMissing when nothing was built, IndexMismatch when the build was made with another
+        model, dimension or chunker version.
+        """
+        index_dir = Path(index_dir)
+        for attempt in range(3):  # a build may switch `current` and delete the old build under our feet
+            build_dir = read_current(index_dir)
+            if build_dir is None:
+                raise IndexMissing(f"no index at {index_dir}; run `boardroom index` to build it")
+            try:
+                meta = BuildMeta.from_json(json.loads((build_dir / META).read_text()))
+                problem = mismatch(meta, model, dim)
+                if problem:
+                    raise IndexMismatch(f"the index at {index_dir} {problem}; run `boardroom index` to rebuild it")
+                return cls(build_dir, meta)
+            except (FileNotFoundError, sqlite3.OperationalError, RuntimeError, KeyError, TypeError,
+                    json.JSONDecodeError) as exc:
+                if attempt == 2 or read_current(index_dir) == build_dir:
+                    raise IndexMissing(
+                        f"the index at {index_dir} is incomplete or damaged ({type(exc).__name__}); "
+                        "run `boardroom index` to rebuild it"
+                    ) from exc
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- documents -------------------------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        return [self._docs[d] for d in self._doc_order]
+
+    def document(self, doc_id: str) -> Document:
+        """Raises KeyError for an unknown id."""
+        return self._docs[doc_id]
+
+    def document_text(self, doc_id: str) -> str:
+        return self._one("SELECT text FROM documents WHERE doc_id = ?", doc_id)[0]
+
+    def page_offsets(self, doc_id: str) -> tuple[int, ...] | None:
+        raw = self._one("SELECT page_offsets FROM documents WHERE doc_id = ?", doc_id)[0]
+        return tuple(json.loads(raw)) if raw is not None else None
+
+    def sections(self, doc_id: str) -> list[Section]:
+        self.document(doc_id)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT path, page_start, page_end, char_start, char_end FROM sections WHERE doc_id = ? ORDER BY ord",
+                (doc_id,),
+            ).fetchall()
+        return [Section(doc_id, tuple(json.loads(p)), ps, pe, cs, ce) for (p, ps, pe, cs, ce) in rows]
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Files that were skipped, with one-line reasons."""
+        with self._lock:
+            return [tuple(r) for r in self._db.execute("SELECT path, reason FROM problems ORDER BY path")]
+
+    def _one(self, sql: str, key: str) -> tuple:
+        with self._lock:
+            row = self._db.execute(sql, (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row
+
+    # -- chunks ----------------------------------------------------------------------------------------
+    @property
+    def chunk_count(self) -> int:
+        return len(self._chunks)
+
+    def chunk(self, row: int) -> Chunk:
+        return self._chunks[row]
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        return [self._chunks[r] for r in self.rows_of(doc_id)]
+
+    def rows_of(self, doc_id: str) -> np.ndarray:
+        """The vector/BM25 rows of a document's chunks (empty for an unknown or chunk-less document)."""
+        return self._rows_of.get(doc_id, np.zeros(0, dtype=np.int64))
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """All chunk vectors, row i = chunk i (read-only view)."""
+        return self._vectors
+
+    # -- search ----------------------------------------------------------------------------------------
+    def dense_search(self, qvec: np.ndarray, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The k rows with the highest inner product with qvec, best first; optionally only among `rows`."""
+        q = np.asarray(qvec, dtype=np.float32).reshape(-1)
+        if rows is None:
+            if not self._chunks or k <= 0:
+                return []
+            scores, ids = self._faiss.search(q[None, :], min(k, len(self._chunks)))
+            return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        rows = np.asarray(rows, dtype=np.int64)
+        return _top_k(rows, self._vectors[rows] @ q, k)
+
+    def lexical_search(self, query: str, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """BM25 over `lexical_tokens`; only rows with a positive score, best first; optionally only `rows`."""
+        ids = [self._bm25.vocab[t] for t in lexical_tokens(query) if t in self._bm25.vocab]
+        if not ids or not self._chunks:
+            return []
+        scores = self._bm25.scores(ids)
+        if rows is None:
+            rows = np.flatnonzero(scores > 0)
+        else:
+            rows = np.asarray(rows, dtype=np.int64)
+            rows = rows[scores[rows] > 0]
+        return _top_k(rows, scores[rows], k)
+
+    def idf(self, token: str) -> float:
+        """BM25's inverse document frequency of a lexical token (0 for a token the corpus lacks)."""
+        t = self._bm25.vocab.get(token)
+        if t is None:
+            return 0.0
+        df = int(self._bm25.indptr[t + 1] - self._bm25.indptr[t])
+        n = self._bm25.num_docs
+        return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
+
+    # -- for the indexer -------------------------------------------------------------------------------
+    def entries(self, doc_ids: Iterable[str] | None = None) -> dict[str, DocEntry]:
+        """Full entries (text, sections, chunks, fingerprint) of documents, to copy into the next build."""
+        wanted = list(self._doc_order if doc_ids is None else doc_ids)
+        out: dict[str, DocEntry] = {}
+        for doc_id in wanted:
+            text, offsets, problems, stat, key = self._one(
+                "SELECT text, page_offsets, problems, file_stat, content_key FROM documents"
+                " WHERE doc_id = ?", doc_id,
+            )
+            parsed = ParsedDocument(
+                self._docs[doc_id], text, tuple(self.sections(doc_id)),
+                tuple(json.loads(offsets)) if offsets is not None else None, tuple(json.loads(problems)),
+            )
+            out[doc_id] = DocEntry(parsed, tuple(self.chunks_of(doc_id)), Fingerprint(stat, key))
+        return out
+
+    def fingerprints(self) -> dict[str, tuple[str | None, Fingerprint]]:
+        """path -> (doc_id, fingerprint) for indexed documents, and (None, fingerprint) for skipped files."""
+        with self._lock:
+            docs = self._db.execute("SELECT path, doc_id, file_stat, content_key FROM documents").fetchall()
+            bad = self._db.execute("SELECT path, file_stat, content_key FROM problems").fetchall()
+        out: dict[str, tuple[str | None, Fingerprint]] = {p: (d, Fingerprint(s, k)) for p, d, s, k in docs}
+        out.update({p: (None, Fingerprint(s, k)) for p, s, k in bad})
+        return out
+
+    def problem_entries(self) -> dict[str, Problem]:
+        with self._lock:
+            rows = self._db.execute("SELECT path, reason, file_stat, content_key FROM problems").fetchall()
+        return {p: Problem(p, r, Fingerprint(s, k)) for p, r, s, k in rows}
+
+
+def update_stats(build_dir: Path, stats: dict[str, str]) -> None:
+    """Record new file stats (same content, e.g. after `touch`) in a live build, in one transaction.
+
+    The only in-place write to a build: it changes no search data, and saves hashing those files again.
+    """
+    db = sqlite3.connect(Path(build_dir) / DOCS_DB)
+    try:
+        with db:
+            for table in ("documents", "problems"):
+                db.executemany(f"UPDATE {table} SET file_stat = ? WHERE path = ?", [(v, k) for k, v in stats.items()])
+    finally:
+        db.close()
+
+
+def mismatch(meta: BuildMeta, model: str | None, dim: int | None) -> str | None:
+    """Why a build cannot be used with this model/dimension/chunker, or None when it can."""
+    if meta.format_version != FORMAT_VERSION:
+        return f"has store format {meta.format_version}, this version reads {FORMAT_VERSION}"
+    if model is not None and meta.model != model:
+        return f"was built with model {meta.model!r}, not {model!r}"
+    if dim is not None and meta.dim != dim:
+        return f"has {meta.dim}-d vectors, not {dim}-d"
+    if meta.chunker_version != config.CHUNKER_VERSION:
+        return f"was built by chunker version {meta.chunker_version}, this is version {config.CHUNKER_VERSION}"
+    return None
+
+
+def _top_k(rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    if k <= 0 or len(rows) == 0:
+        return []
+    if len(rows) > k:
+        part = np.argpartition(-scores, k - 1)[:k]
+        rows, scores = rows[part], scores[part]
+    order = np.lexsort((rows, -scores))  # best score first; ties by row, so results are deterministic
+    return [(int(rows[i]), float(scores[i])) for i in order]

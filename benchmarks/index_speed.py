@@ -1,0 +1,128 @@
+"""How much a full `boardroom index` costs beyond the encoder itself, and how fast the no-op and loading are.
+
+Prints: encoder-only time on the corpus's chunks (the same `indexed_text` strings the index embeds) vs the
+whole `boardroom index` run on the same corpus into a temp dir (a real subprocess: interpreter start,
+imports, model load, reading, chunking, embedding, writing), their ratio (target <= 1.25), chunks per
+second for both, the no-op re-index time (target <= 1 s) and the store's load time.
+
+    .venv/bin/python benchmarks/index_speed.py [--corpus DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant import config  # noqa: E402
+
+
+def _chunk_texts(corpus: Path) -> list[str]:
+    from assistant.chunking import chunk_document
+    from assistant.context import indexed_text
+    from assistant.errors import ReaderError
+    from assistant.ingest import iter_corpus, read_document
+
+    texts = []
+    for path in iter_corpus(corpus):
+        try:
+            parsed = read_document(path, corpus)
+        except ReaderError:
+            continue
+        texts.extend(indexed_text(parsed.document, c) for c in chunk_document(parsed))
+    return texts
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+# Runs `boardroom index` exactly as the console script does, and also saves the build's own stage timings,
+# so the encoder's share of the same run can be read even when other work on the machine skews wall times.
+_DRIVER = """
+import json, sys
+import assistant.cli as cli, assistant.indexer as indexer
+build = indexer.build_index
+def timed(*a, **k):
+    report = build(*a, **k)
+    with open(sys.argv[1], "w") as fh:
+        json.dump(dict(report.timings, seconds=report.seconds), fh)
+    return report
+indexer.build_index = timed
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+def _cli(timings: Path, *args: str) -> tuple[float, float, dict, subprocess.CompletedProcess]:
+    """Wall and CPU seconds of one `boardroom` run, and its build's stage timings."""
+    t, c = time.perf_counter(), _children_cpu()
+    out = subprocess.run([sys.executable, "-c", _DRIVER, str(timings), *args], capture_output=True, text=True)
+    elapsed, cpu = time.perf_counter() - t, _children_cpu() - c
+    if out.returncode != 0:
+        raise SystemExit(f"boardroom {' '.join(args)} failed: {out.stderr.strip()}")
+    return elapsed, cpu, json.loads(timings.read_text()), out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=config.DEFAULT_CORPUS)
+    corpus = ap.parse_args().corpus
+
+    from assistant.embedding import load_embedder
+
+    texts = _chunk_texts(corpus)
+    t = time.perf_counter()
+    embedder = load_embedder()
+    load_s = time.perf_counter() - t
+    t, c = time.perf_counter(), time.process_time()
+    embedder.embed(texts)
+    encode_s, encode_cpu = time.perf_counter() - t, time.process_time() - c
+    print(f"corpus: {corpus} ({len(texts)} chunks); encoder {type(embedder).__name__} (load {load_s:.2f} s); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work skews wall times)")
+    print(f"encoder only          {encode_s:7.2f} s  {len(texts) / encode_s:6.1f} chunks/s   cpu {encode_cpu:6.1f} s")
+
+    with tempfile.TemporaryDirectory(prefix="boardroom-bench-") as tmp:
+        index = Path(tmp) / "index"
+        whole_s, whole_cpu, stages, out = _cli(Path(tmp) / "t.json", "index", "--corpus", str(corpus), "--index", str(index))
+        print(f"boardroom index       {whole_s:7.2f} s  {len(texts) / whole_s:6.1f} chunks/s   cpu {whole_cpu:6.1f} s")
+        print(f"ratio whole/encoder   {whole_s / encode_s:7.3f} wall, {whole_cpu / encode_cpu:.3f} cpu, separate runs "
+              f"(target <= 1.25)")
+        print(f"same run: embedding {stages['embed']:.2f} s of {whole_s:.2f} s wall -> ratio {whole_s / stages['embed']:.3f}"
+              f" (read+chunk {stages['read']:.2f} s, model load {stages.get('load_model', 0):.2f} s, write "
+              f"{stages['write']:.2f} s, interpreter start + imports {whole_s - stages['seconds']:.2f} s)")
+        print(f"  its report: {out.stdout.strip().splitlines()[0]}")
+
+        from assistant.indexer import build_index
+        from assistant.store import IndexStore
+
+        t = time.perf_counter()
+        report = build_index(corpus, index)
+        noop_s = time.perf_counter() - t
+        noop_cli_s, _, _, _ = _cli(Path(tmp) / "t2.json", "index", "--corpus", str(corpus), "--index", str(index))
+        print(f"no-op re-index        {noop_s * 1000:7.1f} ms in-process (wrote: {report.wrote}); "
+              f"{noop_cli_s:.2f} s as `boardroom index` incl. interpreter start (target <= 1 s)")
+
+        code = ("import time; t=time.perf_counter(); from assistant.store import IndexStore; "
+                f"s=IndexStore.open({str(index)!r}); print(time.perf_counter()-t, s.chunk_count)")
+        cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+        IndexStore.open(index)  # warm the OS cache and the imports
+        runs = []
+        for _ in range(5):
+            t = time.perf_counter()
+            IndexStore.open(index).close()
+            runs.append(time.perf_counter() - t)
+        print(f"store load            {float(cold[0]) * 1000:7.1f} ms cold (fresh process, incl. imports); "
+              f"{min(runs) * 1000:.1f} ms warm ({cold[1]} chunks)")
+
+
+if __name__ == "__main__":
+    main()

@@ -68,8 +68,9 @@ class _Unit:
     line_end: int  # where its line ends: used to avoid splitting a line that would fit in the next chunk
 
 
-def _fits(chars: int, tokens: int) -> bool:
-    return chars <= TARGET_MAX_CHARS and tokens <= MAX_CHUNK_TOKENS
+def _fits(chars: int, tokens: int, reserved: int = 0) -> bool:
+    """Within the size target and the token budget (less `reserved` tokens for a carried table header)."""
+    return chars <= TARGET_MAX_CHARS and tokens + reserved <= MAX_CHUNK_TOKENS
 
 
 def _units(text: str, start: int, end: int) -> list[_Unit]:
@@ -141,6 +142,7 @@ def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
     hard_top_level = parsed.document.kind == "meeting pack"
     spans: list[tuple[int, int]] = []  # chunk character ranges
     current: list[_Unit] = []
+    reserved = 0  # tokens set aside in the current chunk for the table header it carries
     previous_section: Section | None = None
 
     def close() -> None:
@@ -158,9 +160,12 @@ def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
                 size = unit.end - current[0].start
                 tokens = sum(u.tokens for u in current) + unit.tokens
                 filled = current[-1].end - current[0].start >= TARGET_MIN_CHARS
-                whole_line_overflows = unit.line_start and not _fits(unit.line_end - current[0].start, tokens)
-                if not _fits(size, tokens) or (filled and whole_line_overflows):
+                whole_line_overflows = unit.line_start and not _fits(unit.line_end - current[0].start, tokens,
+                                                                     reserved)
+                if not _fits(size, tokens, reserved) or (filled and whole_line_overflows):
                     close()
+            if not current:  # a chunk that continues a table is indexed with its header row: budget for it
+                reserved = estimate_tokens(table_header_before(text, unit.start))
             current.append(unit)
         previous_section = section
     close()
@@ -178,7 +183,42 @@ def _make_chunk(parsed: ParsedDocument, n: int, start: int, end: int) -> Chunk:
         section_path=_dominant_path(parsed.sections, start, end),
         char_start=start,
         char_end=end,
+        table_header=_header_within_budget(table_header_before(parsed.text, start), parsed.text[start:end]),
     )
+
+
+def _header_within_budget(header: str, chunk_text: str) -> str:
+    """The carried table header, shortened (at a cell boundary) so header and chunk fit the token budget."""
+    room = MAX_CHUNK_TOKENS - estimate_tokens(chunk_text)
+    while header and estimate_tokens(header) > room:
+        header = header.rpartition(" | ")[0]
+    return header
+
+
+TABLE_HEADER_MAX_CHARS = 160
+
+
+def table_header_before(text: str, start: int) -> str:
+    """The first row of the tab-separated table a chunk starting at `start` continues, or "".
+
+    A chunk that starts on a table row whose previous line is also a row continues a table: its header row
+    (the first row of that run of rows) tells what the chunk's columns mean ("Q2", "Aug 24", "Target").
+    """
+    line_end = text.find("\n", start)
+    if "\t" not in text[start: line_end if line_end != -1 else len(text)] or start == 0:
+        return ""
+    first = None
+    cursor = start
+    while cursor > 0:
+        prev_start = text.rfind("\n", 0, cursor - 1) + 1
+        previous = text[prev_start: cursor - 1]
+        if "\t" not in previous:
+            break
+        first, cursor = previous, prev_start
+    if first is None:
+        return ""
+    header = " | ".join(cell.strip() for cell in first.split("\t") if cell.strip())
+    return header[:TABLE_HEADER_MAX_CHARS]
 
 
 def _pages(page_offsets: tuple[int, ...] | None, start: int, end: int) -> tuple[int | None, int | None]:
@@ -201,4 +241,4 @@ def _dominant_path(sections: tuple[Section, ...], start: int, end: int) -> tuple
     return best
 
 
-__all__ = ["chunk_document", "estimate_tokens", "MAX_CHUNK_TOKENS"]
+__all__ = ["chunk_document", "estimate_tokens", "table_header_before", "MAX_CHUNK_TOKENS"]

@@ -23,5 +23,10 @@ def header(document: Document, chunk: Chunk) -> str:
 
 
 def indexed_text(document: Document, chunk: Chunk) -> str:
-    """The text that is embedded and lexically indexed for a chunk."""
+    """The text that is embedded and lexically indexed for a chunk.
+
+    A chunk that continues a table carries the table's header row, so its cells' meaning is searchable.
+    """
+    if chunk.table_header:
+        return f"{header(document, chunk)}\n{chunk.table_header}\n{chunk.text}"
     return f"{header(document, chunk)}\n{chunk.text}"

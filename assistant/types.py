@@ -65,6 +65,9 @@ class Chunk:
     section_path: tuple[str, ...]
     char_start: int
     char_end: int
+    # The header row of the table this chunk continues, when it starts inside a table whose header row
+    # lies in an earlier chunk ("" otherwise). Not part of `text`; indexed and shown with the rows.
+    table_header: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Callable
 from typing import Protocol
 
-from .query import QueryFacts, analyse, named_organisations, org_keys
+from .query import STOPWORDS, QueryFacts, analyse, named_organisations, org_keys
+from .store import lexical_tokens
 from .types import Answer, Citation, Passage
 
 NOT_FOUND = "The papers don't say."
@@ -33,12 +35,14 @@ def _stemmer():
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’\-]*(?:\.\d+)?", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9£“\"(])")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|Prof|No|vs|St|approx|Cllr|Rev)\.$", re.IGNORECASE)
-_NUMBERISH = re.compile(r"£\s?\d|\d+(?:\.\d+)?\s?(?:%|m\b|bn\b|k\b|million|billion)|\b\d[\d,]{2,}\b|\b\d+(?:\.\d+)?\b")
+# A figure worth reporting: money, a percentage, a decimal, thousands, or a count with its unit.
+_NUMBERISH = re.compile(r"[£$€]\s?\d|\d\s?(?:%|per\s?cent|m\b|bn\b|million|billion)|\b\d+\.\d+\b|\b\d{1,3}(?:,\d{3})+\b"
+                        r"|\b\d+\s+(?:people|patients|weeks|days|minutes|hours|beds|staff|appointments|wte)\b",
+                        re.IGNORECASE)
 _DATEISH = re.compile(
     r"\b(?:\d{1,2}\s*(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+20\d{2}"
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:q[1-4]|quarter)\b|\bby (?:the end of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
     re.IGNORECASE)
-_NAMEISH = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b|\b[A-Z]{2,4}\b")
 _MARKUP = re.compile(r"\*\*|__|^\s*(?:[-*•]|\d+[.)])\s+")
 
 
@@ -63,24 +67,25 @@ class Unit:
 
 
 def split_units(passage: Passage) -> list[Unit]:
-    """Sentences of prose lines and whole table rows (a row shown with its header row's cells)."""
+    """Sentences of prose and whole table rows (a row shown with its table's header row's cells).
+
+    Prose lines that were wrapped mid-sentence (common in text taken from PDFs) are joined first, so a
+    sentence is never cut at a line break.
+    """
     text = passage.chunk.text
     units: list[Unit] = []
-    header: list[str] | None = None
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        start, body = pos, line.rstrip("\n")
-        pos += len(line)
-        if not body.strip():
-            header = None
-            continue
-        if "\t" in body:
+    # A chunk that continues a table starts with the header row it carries from the table's first chunk.
+    header: list[str] | None = passage.chunk.table_header.split(" | ") if passage.chunk.table_header else None
+    for start, end, is_row in _blocks(text):
+        body = text[start:end]
+        if is_row:
             cells = [c.strip() for c in body.split("\t")]
             if header is None:
                 header = cells
-                units.append(Unit(passage, start, start + len(body), _clean(" | ".join(c for c in cells if c)), True))
+                shown = " | ".join(c for c in cells if c)
             else:
-                units.append(Unit(passage, start, start + len(body), _clean(_row_with_header(cells, header)), True))
+                shown = _row_with_header(cells, header)
+            units.append(Unit(passage, start, end, _clean(shown), True))
             continue
         header = None
         offset = 0
@@ -91,6 +96,31 @@ def split_units(passage: Passage) -> list[Unit]:
             if len(shown) > 3:
                 units.append(Unit(passage, start + i, start + i + len(piece), shown, False))
     return units
+
+
+_CONTINUES = re.compile(r"^\s*[a-z0-9£(%&]")
+
+
+def _blocks(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is_table_row) spans: each tab-separated line alone, wrapped prose lines joined."""
+    spans: list[tuple[int, int, bool]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, body = pos, line.rstrip("\r\n")
+        pos += len(line)
+        if not body.strip():
+            continue
+        end = start + len(body)
+        if "\t" in body:
+            spans.append((start, end, True))
+            continue
+        if spans and not spans[-1][2] and _CONTINUES.match(body):
+            prev_start, prev_end, _ = spans[-1]
+            if not text[prev_start:prev_end].rstrip().endswith((".", "!", "?", ":")):
+                spans[-1] = (prev_start, end, False)
+                continue
+        spans.append((start, end, False))
+    return spans
 
 
 def _sentences(line: str) -> list[str]:
@@ -123,38 +153,175 @@ def _clean(text: str) -> str:
 
 @dataclass(frozen=True)
 class Intent:
+    """What kind of thing the question asks for; each kind has a cue that a sentence can carry."""
+
     wants_number: bool
     wants_person: bool
     wants_date: bool
     wants_list: bool
+    wants_definition: tuple[str, ...]  # acronyms whose expansion is asked for
 
 
-def intent_of(question: str) -> Intent:
+def intent_of(question: str, acronyms: tuple[str, ...] = ()) -> Intent:
     q = question.lower()
+    defines = tuple(a for a in acronyms if re.search(
+        rf"\bwhat (is|are|does|do) (the |an? )?{re.escape(a.lower())}\b|\b{re.escape(a.lower())}\b stand for", q))
     return Intent(
         wants_number=bool(re.search(r"\bhow (much|many)\b|\bwhat (was|is|were) the .*(position|figure|rate|score|"
                                     r"spend|deficit|surplus|number|total|percentage|performance|baseline|target)|"
                                     r"\bpercent|\bscore\b|\bby what\b|\bhow .* change", q)),
-        wants_person=bool(re.search(r"^\s*(who|whom)\b|\bwho (is|was|chairs|answered|asked)\b|\bby whom\b", q)),
+        wants_person=bool(re.search(r"^\s*(who|whom)\b|\bwho (is|was|chairs|answered|asked|leads)\b|\bby whom\b", q)),
         wants_date=bool(re.search(r"^\s*when\b|\bwhat date\b|\bby when\b|\bwhen (is|was|did|will)\b", q)),
         wants_list=bool(re.search(r"\bwhat (are|were) the\b.*\b(actions|risks|priorities|ps|areas|objectives)\b|"
-                                  r"\blist\b|\bwhich .* (actions|risks)\b|\bwhat actions\b|\b(three|four|five|six|seven|eight)\b", q)),
+                                  r"\blist\b|\bwhich .* (actions|risks)\b|\bwhat actions\b|"
+                                  r"\bwhat (are|were) the (three|four|five|six|seven|eight)\b", q)),
+        wants_definition=defines,
     )
+
+
+# Minutes attribute statements to speakers by initials: "PS stated ...", "HJ advised ...".
+_SPEAKER = re.compile(r"(?:^|\b)[A-Z]{2,4}\s+(?:stated|advised|said|confirmed|responded|explained|noted|added|"
+                      r"agreed|reported|highlighted|assured|informed|replied|gave|presented)\b")
+
+
+_TITLE_PAIR = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)\b")
+RARE_IDF = 4.0  # a word in fewer than about 2% of passages
+
+
+def names_person(text: str, idf: Callable[[str], float]) -> bool:
+    """A person's name: two adjacent capitalised words that are both rare in the corpus ("Heather
+    Johnstone"), unlike titles and bodies made of common words ("Chief Nursing Officer"); or a speaker's
+    initials in minutes ("PS stated")."""
+    if _SPEAKER.search(text):
+        return True
+    for first, last in _TITLE_PAIR.findall(text):
+        if all(idf(t) >= RARE_IDF for w in (first, last) for t in lexical_tokens(w)[:1]):
+            return True
+    return False
+
+
+def _cues(unit: Unit, intent: Intent, idf: Callable[[str], float]) -> float:
+    text = unit.text
+    cue = 0.0
+    if intent.wants_number and _NUMBERISH.search(text):
+        cue += 0.12
+    if intent.wants_person:
+        cue += 0.12 if names_person(text, idf) else -0.12
+    if intent.wants_date and _DATEISH.search(text):
+        cue += 0.12
+    for acronym in intent.wants_definition:
+        if re.search(rf"\)?\(\s*{re.escape(acronym)}\s*\)|{re.escape(acronym)}\s*\((?=[A-Z])", text):
+            cue += 0.3
+    if len(text) > 400:
+        cue -= 0.1
+    return cue
+
+
+NEIGHBOUR_SHARE = 0.5  # a neighbouring sentence joins the answer at half the best sentence's score
+CARRIED_WEIGHT = 0.35  # words of the resolved query the user did not type this turn
+UBIQUITY_DISCOUNT = 0.6  # how much a concept found in every candidate passage loses
+
+
+@dataclass(frozen=True)
+class Concepts:
+    """The question's words as weighted concepts. A concept is met by any of its alternative token sets:
+    a plain word by itself, a defined name by its long form or any short form ("Phil Smith" / "PS")."""
+
+    weights: dict[str, float]
+    alternatives: dict[str, tuple[frozenset[str], ...]]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+    @classmethod
+    def of(cls, question: str, facts: QueryFacts, idf: Callable[[str], float]) -> "Concepts":
+        """Concepts of the resolved query; words the user did not type (carried from earlier turns,
+        or added as expansions) weigh less, so they frame the answer without choosing its sentences."""
+        own = set(lexical_tokens(question))
+
+        def weight(token: str) -> float:
+            w = min(max(idf(token), 0.3), 8.0)
+            return w if token in own else CARRIED_WEIGHT * w
+
+        stop = stem_terms(" ".join(STOPWORDS))
+        tokens = [t for t in dict.fromkeys(lexical_tokens(facts.text)) if t not in stop]
+        weights: dict[str, float] = {}
+        alternatives: dict[str, tuple[frozenset[str], ...]] = {}
+        grouped: set[str] = set()
+        for long, shorts in facts.aliases:
+            forms = [frozenset(lexical_tokens(long))] + [frozenset(lexical_tokens(s)) for s in shorts]
+            forms = [f for f in forms if f]
+            if not forms:
+                continue
+            key = f"={long}"
+            alternatives[key] = tuple(forms)
+            weights[key] = max(weight(t) for f in forms for t in f)
+            grouped.update(*forms)
+        for t in tokens:
+            if t not in grouped:
+                weights[t] = weight(t)
+                alternatives[t] = (frozenset((t,)),)
+        return cls(weights, alternatives)
+
+    def discounted(self, passage_words: list[set[str]]) -> "Concepts":
+        """Concepts that every candidate passage carries do not tell the candidates apart: they weigh
+        less (the body and year a whole letter is about, "NHS England" in NHS England's letters)."""
+        if not passage_words:
+            return self
+        weights = {}
+        for key, alts in self.alternatives.items():
+            share = sum(any(a <= words for a in alts) for words in passage_words) / len(passage_words)
+            weights[key] = self.weights[key] * (1.0 - UBIQUITY_DISCOUNT * share)
+        return Concepts(weights, self.alternatives)
+
+    def covered_by(self, words: set[str]) -> frozenset[str]:
+        return frozenset(k for k, alts in self.alternatives.items() if any(a <= words for a in alts))
+
+    def share(self, covered: set[str] | frozenset[str], half: frozenset[str] = frozenset()) -> float:
+        total = self.total
+        if not total:
+            return 0.0
+        return (sum(self.weights[k] for k in covered) + 0.5 * sum(self.weights[k] for k in half)) / total
+
+
+def _meta_words(doc) -> set[str]:
+    """What a document is, as words: its title, body, year and month."""
+    return set(lexical_tokens(" ".join(filter(None, (doc.title, doc.organisation, doc.period,
+                                                     doc.date.strftime("%B %Y") if doc.date else None)))))
+
+
+def _passage_words(passage: Passage) -> set[str]:
+    return (set(lexical_tokens(passage.chunk.text)) | _meta_words(passage.document)
+            | set(lexical_tokens(" ".join(passage.chunk.section_path))))
 
 
 @dataclass
 class Scored:
     unit: Unit
+    index: int  # the unit's place among its passage's units
     score: float
+    support: float  # weighted share of the question's topic words this unit (or its document) carries
     covered: frozenset[str]
 
 
 class ExtractiveAnswerer:
-    """Answers from the passages' own sentences; abstains when none carries what was asked."""
+    """Answers from the passages' own sentences; abstains when none carries what was asked.
 
-    def __init__(self, organisations: list[str] | None = None, *, passages_considered: int = 6,
-                 min_support: float = 0.42, max_sentences: int = 4, max_list_items: int = 8):
+    A question's words are weighted by rarity in the corpus (idf). Words a passage's document already
+    answers at the level of its metadata (the body, the year, the title) count as covered for every
+    sentence of that document, so the choice among its sentences turns on the topic words.
+    """
+
+    def __init__(self, organisations: list[str] | None = None, idf: Callable[[str], float] | None = None,
+                 embed: Callable[[list[str]], "np.ndarray"] | None = None, *,
+                 passages_considered: int = 8, min_support: float = 0.5, max_sentences: int = 4,
+                 max_list_items: int = 8, rerank_units: int = 24, semantic_weight: float = 0.5):
         self.organisations = organisations or []
+        self.idf = idf or (lambda token: 1.0)
+        self.embed = embed
+        self.rerank_units = rerank_units
+        self.semantic_weight = semantic_weight
         self.passages_considered = passages_considered
         self.min_support = min_support
         self.max_sentences = max_sentences
@@ -162,49 +329,67 @@ class ExtractiveAnswerer:
 
     def compose(self, question: str, passages: list[Passage], facts: QueryFacts | None = None) -> Answer:
         facts = facts or analyse(question)
-        intent = intent_of(question)
-        scored = self._score_units(question, facts, intent, passages[: self.passages_considered])
-        if not scored or scored[0].score < self.min_support or not self._anchors_hold(facts, scored[0]):
+        intent = intent_of(question, facts.acronyms)
+        considered = passages[: self.passages_considered]
+        concepts = self._concepts(question, facts, considered)
+        scored = self._score_units(concepts, intent, considered)
+        # Only sentences from passages about the body, year and day the question names can support it.
+        scored = [s for s in scored if self._anchors_hold(facts, s)]
+        if self.embed is not None and scored:
+            scored = self._rerank_semantically(question, scored)
+        if not scored:
             return Answer(question, NOT_FOUND, (), tuple(passages), True)
         chosen = self._choose(scored, intent)
+        if self._support(concepts, chosen) < self.min_support:
+            return Answer(question, NOT_FOUND, (), tuple(passages), True)
         return self._render(question, chosen, passages, intent)
 
-    # -- support --------------------------------------------------------------------------------------
-    def _score_units(self, question: str, facts: QueryFacts, intent: Intent, passages: list[Passage]) -> list[Scored]:
-        terms = stem_terms(" ".join(facts.terms))
-        if not terms:
+    def _rerank_semantically(self, question: str, scored: list[Scored]) -> list[Scored]:
+        """Add the encoder's similarity of question and sentence to the best lexical candidates' scores.
+
+        Lexical overlap misses paraphrase ("overspend" for "deficit"); the encoder sees it. Only the top
+        candidates are embedded, to keep an answer well inside the latency budget.
+        """
+        head, tail = scored[: self.rerank_units], scored[self.rerank_units:]
+        vectors = self.embed([question] + [s.unit.text for s in head])
+        sims = vectors[1:] @ vectors[0]
+        for s, sim in zip(head, sims):
+            s.score += self.semantic_weight * float(sim)
+        head.sort(key=lambda s: s.score, reverse=True)
+        return head + tail
+
+    def _support(self, concepts: "Concepts", chosen: list[Scored]) -> float:
+        """The weighted share of the question's concepts the chosen sentences carry between them."""
+        covered = set().union(*(s.covered for s in chosen))
+        return concepts.share(covered)
+
+    def _concepts(self, question: str, facts: QueryFacts, passages: list[Passage]) -> "Concepts":
+        concepts = Concepts.of(question, facts, self.idf)
+        return concepts.discounted([_passage_words(p) for p in passages])
+
+    def _score_units(self, concepts: "Concepts", intent: Intent, passages: list[Passage]) -> list[Scored]:
+        if not concepts.total:
             return []
-        # Figures and acronyms are what a board paper's answer turns on: they weigh double.
-        weights = dict.fromkeys(terms, 1.0)
-        for token in (*facts.acronyms, *facts.numbers):
-            weights.update(dict.fromkeys(stem_terms(token) & terms, 2.0))
-        total = sum(weights.values())
         out: list[Scored] = []
         for passage in passages:
-            context = stem_terms(" ".join(passage.chunk.section_path) + " " + passage.document.title)
-            rank_factor = 1.0 / (1.0 + 0.12 * (passage.rank - 1))
-            for unit in split_units(passage):
-                words = stem_terms(unit.text)
-                covered = frozenset(t for t in terms if t in words)
-                in_context = frozenset(t for t in terms if t in context) - covered
-                coverage = (sum(weights[t] for t in covered) + 0.5 * sum(weights[t] for t in in_context)) / total
-                cue = 0.0
-                if intent.wants_number and _NUMBERISH.search(unit.text):
-                    cue += 0.15
-                if intent.wants_person and _NAMEISH.search(unit.text):
-                    cue += 0.1
-                if intent.wants_date and _DATEISH.search(unit.text):
-                    cue += 0.15
-                brevity = 0.0 if len(unit.text) < 400 else -0.1
-                score = (coverage + cue + brevity) * (0.6 + 0.4 * rank_factor)
-                out.append(Scored(unit, score, covered | in_context))
+            meta = _meta_words(passage.document)
+            path = set(lexical_tokens(" ".join(passage.chunk.section_path))) - meta
+            rank_factor = 0.6 + 0.4 / (1.0 + 0.15 * (passage.rank - 1))
+            for index, unit in enumerate(split_units(passage)):
+                words = set(lexical_tokens(unit.text))
+                covered = concepts.covered_by(words | meta)
+                in_path = concepts.covered_by(path) - covered
+                support = concepts.share(covered, half=in_path)
+                score = support * rank_factor + _cues(unit, intent, self.idf)
+                out.append(Scored(unit, index, score, support, covered | in_path))
         out.sort(key=lambda s: s.score, reverse=True)
         return out
 
-    def _anchors_hold(self, facts: QueryFacts, best: Scored) -> bool:
-        """The question names a body or a year: the supporting passage must be about it."""
-        doc = best.unit.passage.document
-        text = best.unit.passage.chunk.text + " " + " ".join(best.unit.passage.chunk.section_path)
+    def _anchors_hold(self, facts: QueryFacts, candidate: Scored) -> bool:
+        """The question names a body, a year or a day: the supporting passage must be about it."""
+        doc = candidate.unit.passage.document
+        # The sentence itself or its item's heading must say so when the document is about something else.
+        text = candidate.unit.text + " " + " ".join(candidate.unit.passage.chunk.section_path)
         named = named_organisations(facts, self.organisations)
         if named and doc.organisation:
             keys = set().union(*(org_keys(o) for o in named))
@@ -216,23 +401,38 @@ class ExtractiveAnswerer:
             text_periods = set(re.findall(r"20\d{2}/\d{2}", text.replace("-", "/")))
             if not (mentioned & (doc_periods | text_periods)):
                 return False
+        if facts.dates:  # a named day (a meeting's, a letter's) must be the document's or be in the passage
+            found = set(analyse(text).dates) | ({doc.date} if doc.date else set())
+            if not (set(facts.dates) & found):
+                return False
         return True
 
     # -- choice and rendering ----------------------------------------------------------------------------
     def _choose(self, scored: list[Scored], intent: Intent) -> list[Scored]:
+        """The best sentence, then others that add what it lacks, and the best one's close neighbours.
+
+        A neighbour (the sentence just before or after a chosen one in the same passage) is kept on a
+        lower bar: "financial performance was £59.8m deficit" usually sits beside "the ICB's position".
+        """
         best = scored[0]
         limit = self.max_list_items if intent.wants_list else self.max_sentences
         floor = best.score * (0.55 if intent.wants_list else 0.7)
+        neighbour_floor = best.score * NEIGHBOUR_SHARE
         chosen = [best]
         covered = set(best.covered)
         seen = {best.unit.text.lower()}
+
+        def beside(s: Scored) -> bool:
+            return any(c.unit.passage is s.unit.passage and abs(c.index - s.index) == 1 for c in chosen)
+
         for s in scored[1:]:
-            if len(chosen) >= limit or s.score < floor:
+            if len(chosen) >= limit:
                 break
-            if s.unit.text.lower() in seen:
+            if s.unit.text.lower() in seen or s.score < min(floor, neighbour_floor):
                 continue
             adds = s.covered - covered
-            if adds or intent.wants_list or s.score >= best.score * 0.85:
+            if s.score >= floor and (adds or intent.wants_list or s.score >= best.score * 0.85) \
+                    or (beside(s) and s.score >= neighbour_floor):
                 chosen.append(s)
                 covered |= s.covered
                 seen.add(s.unit.text.lower())

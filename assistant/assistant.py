@@ -7,10 +7,12 @@ retrieval ranks passages for it, the answerer composes the cited answer.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import config
+from .aliases import Aliases, find_definitions
 from .answer import Answerer, ExtractiveAnswerer
 from .conversation import resolve
 from .errors import IndexMismatch, IndexMissing
@@ -31,7 +33,8 @@ class Assistant:
         self.corpus_dir = corpus_dir
         self.index_dir = index_dir
         self.retriever = Retriever(store, embedder)
-        self.answerer = answerer or ExtractiveAnswerer(self.organisations())
+        self.aliases = Aliases(find_definitions(store.chunk(row).text for row in range(store.chunk_count)))
+        self.answerer = answerer or ExtractiveAnswerer(self.organisations(), store.idf)
 
     @classmethod
     def open(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, *,
@@ -62,9 +65,10 @@ class Assistant:
         """Answer a question (a follow-up is resolved against `history`), honouring `filters`."""
         t0 = time.perf_counter()
         resolved = resolve(question, history)
-        facts = analyse(resolved.query)
+        query = self.aliases.expand(resolved.query)  # "Peter Axon" also finds the minutes' "PA stated…"
+        facts = replace(analyse(query), aliases=tuple(self.aliases.pairs(resolved.query)))
         t1 = time.perf_counter()
-        passages = self.retriever.search(resolved.query, PASSAGES_RETURNED, filters, resolved.prior_docs, facts)
+        passages = self.retriever.search(query, PASSAGES_RETURNED, filters, resolved.prior_docs, facts)
         t2 = time.perf_counter()
         answer = self.answerer.compose(question, passages, facts)
         t3 = time.perf_counter()
@@ -73,7 +77,7 @@ class Assistant:
         return Answer(answer.question, answer.text, answer.citations, answer.passages, answer.abstained, timings)
 
     def search(self, query: str, k: int = 10, filters: Filters = Filters()) -> list[Passage]:
-        return self.retriever.search(query, k, filters)
+        return self.retriever.search(self.aliases.expand(query), k, filters)
 
     def documents(self) -> list[Document]:
         """Every indexed document, oldest first (undated last)."""

@@ -30,6 +30,8 @@ now of off on once only or other our ours ourselves out over own same she should
 their theirs them themselves then there these they this those through to too under until up very was we
 were what when where which while who whom why will with would you your yours yourself yourselves
 tell give say said says according did does do much many also there whats what's
+stand stands part play played role describe described explain explained compare compared mention mentioned
+happened happen anything something kind sort type
 """.split())
 
 _PERIOD = re.compile(r"\b(20\d{2})\s*[/\-–]\s*(20)?(\d{2})\b")
@@ -75,6 +77,8 @@ class QueryFacts:
     numbers: tuple[str, ...]
     acronyms: tuple[str, ...]
     terms: tuple[str, ...]  # lower-cased content words, stopwords removed
+    # (long form, short forms) the papers define and the question uses: "Peter Axon" / ("PA",).
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def org_words(self) -> frozenset[str]:
         return frozenset(t.rstrip("'’s") for t in self.terms) | frozenset(self.terms)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 _DEFINED = re.compile(r"\(\s*([A-Z][A-Za-z&\-]{1,7})\s*\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|&")
@@ -94,10 +94,13 @@ class Aliases:
                 found[self.short_to_long[shorts[0]]] = shorts
         return sorted(found.items())
 
-    def expand(self, query: str) -> str:
+    def expand(self, query: str, keep: Callable[[str], bool] = lambda short: True) -> str:
+        """The query with the other forms appended, for definitions whose short form `keep` accepts."""
         lowered = query.lower()
         extra = []
         for long, shorts in self.pairs(query):
+            if not keep(shorts[0]):
+                continue
             extra += [form for form in (long, *shorts)
                       if not re.search(rf"(?<![\w-]){re.escape(form.lower())}(?![\w-])", lowered)]
         return f"{query} ({'; '.join(dict.fromkeys(extra))})" if extra else query

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from collections.abc import Callable
 from typing import Protocol
 
-from .query import STOPWORDS, QueryFacts, analyse, named_organisations, org_keys
+from .concepts import Concepts, meta_words, passage_words
+from .query import QueryFacts, analyse, named_organisations, org_keys, period_end
 from .store import lexical_tokens
 from .types import Answer, Citation, Passage
 
@@ -25,14 +25,6 @@ class Answerer(Protocol):
     def compose(self, question: str, passages: list[Passage], facts: QueryFacts | None = None) -> Answer: ...
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer  # PyStemmer: C, imports in milliseconds
-
-    return Stemmer.Stemmer("english")
-
-
-_WORD = re.compile(r"[a-z0-9][a-z0-9'’\-]*(?:\.\d+)?", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9£“\"(])")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|Prof|No|vs|St|approx|Cllr|Rev)\.$", re.IGNORECASE)
 # A figure worth reporting: money, a percentage, a decimal, thousands, or a count with its unit.
@@ -44,11 +36,6 @@ _DATEISH = re.compile(
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:q[1-4]|quarter)\b|\bby (?:the end of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
     re.IGNORECASE)
 _MARKUP = re.compile(r"\*\*|__|^\s*(?:[-*•]|\d+[.)])\s+")
-
-
-def stem_terms(text: str) -> set[str]:
-    words = [w.lower().strip("'’-") for w in _WORD.findall(text)]
-    return set(_stemmer().stemWords([w for w in words if w]))
 
 
 @dataclass(frozen=True)
@@ -218,84 +205,6 @@ def _cues(unit: Unit, intent: Intent, idf: Callable[[str], float]) -> float:
 
 
 NEIGHBOUR_SHARE = 0.5  # a neighbouring sentence joins the answer at half the best sentence's score
-CARRIED_WEIGHT = 0.35  # words of the resolved query the user did not type this turn
-UBIQUITY_DISCOUNT = 0.6  # how much a concept found in every candidate passage loses
-
-
-@dataclass(frozen=True)
-class Concepts:
-    """The question's words as weighted concepts. A concept is met by any of its alternative token sets:
-    a plain word by itself, a defined name by its long form or any short form ("Phil Smith" / "PS")."""
-
-    weights: dict[str, float]
-    alternatives: dict[str, tuple[frozenset[str], ...]]
-
-    @property
-    def total(self) -> float:
-        return sum(self.weights.values())
-
-    @classmethod
-    def of(cls, question: str, facts: QueryFacts, idf: Callable[[str], float]) -> "Concepts":
-        """Concepts of the resolved query; words the user did not type (carried from earlier turns,
-        or added as expansions) weigh less, so they frame the answer without choosing its sentences."""
-        own = set(lexical_tokens(question))
-
-        def weight(token: str) -> float:
-            w = min(max(idf(token), 0.3), 8.0)
-            return w if token in own else CARRIED_WEIGHT * w
-
-        stop = stem_terms(" ".join(STOPWORDS))
-        tokens = [t for t in dict.fromkeys(lexical_tokens(facts.text)) if t not in stop]
-        weights: dict[str, float] = {}
-        alternatives: dict[str, tuple[frozenset[str], ...]] = {}
-        grouped: set[str] = set()
-        for long, shorts in facts.aliases:
-            forms = [frozenset(lexical_tokens(long))] + [frozenset(lexical_tokens(s)) for s in shorts]
-            forms = [f for f in forms if f]
-            if not forms:
-                continue
-            key = f"={long}"
-            alternatives[key] = tuple(forms)
-            weights[key] = max(weight(t) for f in forms for t in f)
-            grouped.update(*forms)
-        for t in tokens:
-            if t not in grouped:
-                weights[t] = weight(t)
-                alternatives[t] = (frozenset((t,)),)
-        return cls(weights, alternatives)
-
-    def discounted(self, passage_words: list[set[str]]) -> "Concepts":
-        """Concepts that every candidate passage carries do not tell the candidates apart: they weigh
-        less (the body and year a whole letter is about, "NHS England" in NHS England's letters)."""
-        if not passage_words:
-            return self
-        weights = {}
-        for key, alts in self.alternatives.items():
-            share = sum(any(a <= words for a in alts) for words in passage_words) / len(passage_words)
-            weights[key] = self.weights[key] * (1.0 - UBIQUITY_DISCOUNT * share)
-        return Concepts(weights, self.alternatives)
-
-    def covered_by(self, words: set[str]) -> frozenset[str]:
-        return frozenset(k for k, alts in self.alternatives.items() if any(a <= words for a in alts))
-
-    def share(self, covered: set[str] | frozenset[str], half: frozenset[str] = frozenset()) -> float:
-        total = self.total
-        if not total:
-            return 0.0
-        return (sum(self.weights[k] for k in covered) + 0.5 * sum(self.weights[k] for k in half)) / total
-
-
-def _meta_words(doc) -> set[str]:
-    """What a document is, as words: its title, body, year and month."""
-    return set(lexical_tokens(" ".join(filter(None, (doc.title, doc.organisation, doc.period,
-                                                     doc.date.strftime("%B %Y") if doc.date else None)))))
-
-
-def _passage_words(passage: Passage) -> set[str]:
-    return (set(lexical_tokens(passage.chunk.text)) | _meta_words(passage.document)
-            | set(lexical_tokens(" ".join(passage.chunk.section_path))))
-
-
 @dataclass
 class Scored:
     unit: Unit
@@ -365,14 +274,14 @@ class ExtractiveAnswerer:
 
     def _concepts(self, question: str, facts: QueryFacts, passages: list[Passage]) -> "Concepts":
         concepts = Concepts.of(question, facts, self.idf)
-        return concepts.discounted([_passage_words(p) for p in passages])
+        return concepts.discounted([passage_words(p) for p in passages])
 
     def _score_units(self, concepts: "Concepts", intent: Intent, passages: list[Passage]) -> list[Scored]:
         if not concepts.total:
             return []
         out: list[Scored] = []
         for passage in passages:
-            meta = _meta_words(passage.document)
+            meta = meta_words(passage.document)
             path = set(lexical_tokens(" ".join(passage.chunk.section_path))) - meta
             rank_factor = 0.6 + 0.4 / (1.0 + 0.15 * (passage.rank - 1))
             for index, unit in enumerate(split_units(passage)):
@@ -395,15 +304,18 @@ class ExtractiveAnswerer:
             keys = set().union(*(org_keys(o) for o in named))
             if not (org_keys(doc.organisation) & keys) and not any(k in text.lower() for k in keys):
                 return False
-        if facts.periods:
-            mentioned = set(facts.periods)
-            doc_periods = {doc.period} if doc.period else set()
-            text_periods = set(re.findall(r"20\d{2}/\d{2}", text.replace("-", "/")))
-            if not (mentioned & (doc_periods | text_periods)):
+        if facts.periods and doc.period not in facts.periods:
+            # Another year's document supports a year only by looking back on it: the year named in the
+            # sentence, and over by the time of writing (a 2023/24 letter's "2024/25 plan" reports nothing
+            # of 2024/25).
+            named = {p for p in re.findall(r"20\d{2}/\d{2}", text.replace("-", "/")) if p in facts.periods}
+            if not any(doc.date is None or doc.date >= period_end(p) for p in named):
                 return False
-        if facts.dates:  # a named day (a meeting's, a letter's) must be the document's or be in the passage
-            found = set(analyse(text).dates) | ({doc.date} if doc.date else set())
-            if not (set(facts.dates) & found):
+        if facts.dates:
+            # A named day (a meeting's, a letter's) is the document's own, or one it looks back on.
+            days = set(analyse(text).dates)
+            if doc.date not in facts.dates and not any(doc.date is None or doc.date >= d
+                                                       for d in days & set(facts.dates)):
                 return False
         return True
 

@@ -16,13 +16,15 @@ from .aliases import Aliases, find_definitions
 from .answer import Answerer, ExtractiveAnswerer
 from .conversation import resolve
 from .errors import IndexMismatch, IndexMissing
-from .query import analyse
+from .query import QueryFacts, analyse
+from .store import lexical_tokens
 from .types import Answer, Chunk, Document, Filters, Passage, Section, Turn
 
 # progress(stage, done, total): stage is e.g. "Reading", "Embedding", "Loading model".
 Progress = Callable[[str, int, int], None]
 
-PASSAGES_RETURNED = 10  # the ranked list every answer carries (and shows as closest passages)
+PASSAGES_RETURNED = 10
+COMMON_FORM_IDF = 2.5  # short forms found in more than about one passage in twelve are not expanded  # the ranked list every answer carries (and shows as closest passages)
 
 
 class Assistant:
@@ -64,20 +66,30 @@ class Assistant:
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters()) -> Answer:
         """Answer a question (a follow-up is resolved against `history`), honouring `filters`."""
         t0 = time.perf_counter()
-        resolved = resolve(question, history)
-        query = self.aliases.expand(resolved.query)  # "Peter Axon" also finds the minutes' "PA stated…"
-        facts = replace(analyse(query), aliases=tuple(self.aliases.pairs(resolved.query)))
+        passages, facts = self.retrieve(question, history, filters)
         t1 = time.perf_counter()
-        passages = self.retriever.search(query, PASSAGES_RETURNED, filters, resolved.prior_docs, facts)
-        t2 = time.perf_counter()
         answer = self.answerer.compose(question, passages, facts)
-        t3 = time.perf_counter()
-        timings = {"resolve": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000, "compose": (t3 - t2) * 1000,
-                   "total": (t3 - t0) * 1000}
+        t2 = time.perf_counter()
+        timings = {"retrieve": (t1 - t0) * 1000, "compose": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         return Answer(answer.question, answer.text, answer.citations, answer.passages, answer.abstained, timings)
 
+    def retrieve(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(),
+                 k: int = PASSAGES_RETURNED) -> tuple[list[Passage], QueryFacts]:
+        """The ranked passages for a question in its conversation, and what the question names."""
+        resolved = resolve(question, history)
+        query = self._expand(resolved.query)  # "Peter Axon" also finds the minutes' "PA stated…"
+        facts = replace(analyse(f"{query} {resolved.framing}".strip()),
+                        aliases=tuple(self.aliases.pairs(resolved.query)))
+        return self.retriever.search(query, k, filters, resolved.prior_docs, facts), facts
+
     def search(self, query: str, k: int = 10, filters: Filters = Filters()) -> list[Passage]:
-        return self.retriever.search(self.aliases.expand(query), k, filters)
+        return self.retriever.search(self._expand(query), k, filters)
+
+    def _expand(self, query: str) -> str:
+        """The query with the other forms of the names and short forms it uses, leaving out forms so
+        common in the corpus ("ICB") that searching for their long form only adds noise."""
+        return self.aliases.expand(query, keep=lambda short: max(
+            (self.store.idf(t) for t in lexical_tokens(short)), default=0.0) >= COMMON_FORM_IDF)
 
     def documents(self) -> list[Document]:
         """Every indexed document, oldest first (undated last)."""

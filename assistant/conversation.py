@@ -27,11 +27,18 @@ _PRONOUN_REACH = 12  # words: in a longer question a pronoun usually points insi
 
 @dataclass(frozen=True)
 class Resolved:
-    """What retrieval should search for, and which documents the conversation points at."""
+    """What retrieval should search for, what frames it, and which documents the conversation points at.
+
+    `query` holds the words to search for: the question, plus the earlier topic it leans on and the names
+    its pronouns stand for. `framing` holds the body, year, meeting and people the conversation is about:
+    they steer which documents are preferred, but are not searched for, so that a short follow-up is not
+    drowned by words every passage of the right document shares.
+    """
 
     query: str
     is_follow_up: bool
     prior_docs: dict[str, float] = field(default_factory=dict)
+    framing: str = ""
 
 
 def _context_words(question: str) -> list[str]:
@@ -43,7 +50,11 @@ def _context_words(question: str) -> list[str]:
                                      r"November|December) 20\d{2}\b", question)]
     words += re.findall(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*\b", question)[1:]  # capitalised, skipping the opener
     words += list(facts.acronyms)
-    return list(dict.fromkeys(words))
+    kept: list[str] = []
+    for w in sorted(dict.fromkeys(words), key=len, reverse=True):  # "September" goes inside "September 2024"
+        if not any(w.lower() in k.lower() for k in kept):
+            kept.append(w)
+    return kept
 
 
 def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
@@ -60,21 +71,23 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
         return Resolved(question, False)
     last = history[-1]
     # The last question as it was resolved: framing set two turns ago still holds.
-    last_query = resolve(last.question, history[:-1]).query
-    context = _context_words(last_query)
+    before = resolve(last.question, history[:-1])
+    lowered = question.lower()
+    framing = [w for w in _context_words(f"{before.query} {before.framing}") if w.lower() not in lowered]
     # A follow-up that names a new topic ("What about mental health?") or brings its own ("What's the
     # average handover time now?") keeps only the framing; one that leans on the last ("And by when?",
-    # "what are they aiming for?") keeps its content words as well.
+    # "what are they aiming for?") searches for the last topic's words as well.
     own_terms = analyse(question).terms
     leans = bool(_PRONOUNS.search(question)) or len(own_terms) < 2
     shifts = bool(_TOPIC_SHIFT.search(question)) and len(own_terms) >= 1
-    carried = [*context, *analyse(last_query).terms] if leans and not shifts else list(context)
+    carried = list(analyse(before.query).terms) if leans and not shifts else []
     if _PRONOUNS.search(question) and not last.answer.abstained:
         carried += _PROPER.findall(last.answer.text)[:3]
-    extra = [w for w in dict.fromkeys(carried) if w.lower() not in question.lower()]
+    extra = [w for w in dict.fromkeys(carried) if w.lower() not in lowered]
     query = f"{question} ({' '.join(extra)})" if extra else question
+    framing = [w for w in dict.fromkeys(framing) if w not in extra]
     prior: dict[str, float] = {}
     for turn, weight in zip(reversed(history), (1.0, 0.5, 0.25)):
         for c in turn.answer.citations:
             prior[c.passage.document.doc_id] = max(prior.get(c.passage.document.doc_id, 0.0), weight)
-    return Resolved(query, True, prior)
+    return Resolved(query, True, prior, " ".join(framing))

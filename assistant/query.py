@@ -52,6 +52,11 @@ def period_of(year: int, month: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+def period_end(period: str) -> dt.date:
+    """The last day of an NHS financial year: "2023/24" -> 31 March 2024."""
+    return dt.date(int(period[:4]) + 1, 3, 31)
+
+
 def normalise_period(text: str) -> list[str]:
     out = []
     for m in _PERIOD.finditer(text):

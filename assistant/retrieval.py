@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .concepts import Concepts, meta_words
 from .embedding import Embedder
 from .query import QueryFacts, analyse, named_organisations, org_keys, period_of
-from .store import IndexStore
+from .store import IndexStore, lexical_tokens
 from .types import Chunk, Document, Filters, Passage
 
 CANDIDATES = 80  # from each retriever
@@ -35,6 +36,8 @@ class Weights:
     date_match: float = 0.3
     exact_token: float = 0.12
     conversation_prior: float = 0.3
+    coverage: float = 0.4  # how much of the question's weighted concepts a candidate carries
+    rerank_depth: int = 40  # candidates re-ranked by coverage
 
 
 class Retriever:
@@ -88,6 +91,7 @@ class Retriever:
             bonus += w.date_match * _section_date_hit(facts, chunk)
             ranked.append((base * (1.0 + bonus), row))
         ranked.sort(reverse=True)
+        ranked = self._rerank_by_coverage(query, facts, ranked)
         passages: list[Passage] = []
         seen: set[str] = set()
         for score, row in ranked:
@@ -100,6 +104,26 @@ class Retriever:
             if len(passages) == k:
                 break
         return passages
+
+    def _rerank_by_coverage(self, query: str, facts: QueryFacts, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """Re-rank the head by the share of the question's idf-weighted concepts each candidate carries
+        (in its text, its item's heading or its document's title, body and year): evidence passages
+        tend to hold every facet of a question, near misses only the commonest."""
+        w = self.weights
+        if not w.coverage or not ranked:
+            return ranked
+        concepts = Concepts.of(query, facts, self.store.idf)
+        if not concepts.total:
+            return ranked
+        head, tail = ranked[: w.rerank_depth], ranked[w.rerank_depth:]
+        rescored = []
+        for score, row in head:
+            chunk = self.store.chunk(row)
+            words = (set(lexical_tokens(chunk.text)) | set(lexical_tokens(" ".join(chunk.section_path)))
+                     | meta_words(self.store.document(chunk.doc_id)))
+            rescored.append((score + w.coverage * concepts.share(concepts.covered_by(words)), row))
+        rescored.sort(reverse=True)
+        return rescored + tail
 
     def _fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> dict[int, float]:
         """Reciprocal-rank fusion, scaled so the best possible score is 1."""

@@ -23,8 +23,9 @@ def test_topic_shift_keeps_the_framing_not_the_old_topic():
     history = [turn("What did NHS England say about elective recovery in Derbyshire in 2023/24?", "Targets were missed [1].")]
     r = resolve("What about mental health?", history)
     assert r.is_follow_up
-    assert "Derbyshire" in r.query and "2023/24" in r.query
-    assert "elective" not in r.query.lower()
+    assert "Derbyshire" in r.framing and "2023/24" in r.framing
+    assert "Derbyshire" not in r.query  # framing steers documents; it is not searched for
+    assert "elective" not in r.query.lower() and "elective" not in r.framing.lower()
     assert r.prior_docs == {"dx": 1.0}
 
 

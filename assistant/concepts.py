@@ -1,0 +1,111 @@
+"""A question's words as weighted concepts, and what a passage or document covers of them.
+
+Shared by retrieval (re-ranking candidates by how much of the question they carry) and the answer
+composer (choosing sentences, deciding whether the papers support an answer at all).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .query import STOPWORDS, QueryFacts
+from .store import lexical_tokens
+from .types import Document, Passage
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer: C, imports in milliseconds
+
+    return Stemmer.Stemmer("english")
+
+
+def stem_terms(text: str) -> set[str]:
+    words = [w.lower().strip("'’-") for w in re.findall(r"[a-z0-9][a-z0-9'’\-]*", text, re.IGNORECASE)]
+    return set(_stemmer().stemWords([w for w in words if w]))
+
+
+CARRIED_WEIGHT = 0.35  # words of the resolved query the user did not type this turn
+UBIQUITY_DISCOUNT = 0.6  # how much a concept found in every candidate passage loses
+ABSENT_FACTOR = 0.25  # what a concept found in no candidate passage keeps
+
+
+@dataclass(frozen=True)
+class Concepts:
+    """The question's words as weighted concepts. A concept is met by any of its alternative token sets:
+    a plain word by itself, a defined name by its long form or any short form ("Phil Smith" / "PS")."""
+
+    weights: dict[str, float]
+    alternatives: dict[str, tuple[frozenset[str], ...]]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+    @classmethod
+    def of(cls, question: str, facts: QueryFacts, idf: Callable[[str], float]) -> "Concepts":
+        """Concepts of the resolved query; words the user did not type (carried from earlier turns,
+        or added as expansions) weigh less, so they frame the answer without choosing its sentences."""
+        own = set(lexical_tokens(question))
+
+        def weight(token: str) -> float:
+            w = min(max(idf(token), 0.3), 8.0)
+            return w if token in own else CARRIED_WEIGHT * w
+
+        stop = stem_terms(" ".join(STOPWORDS))
+        tokens = [t for t in dict.fromkeys(lexical_tokens(facts.text)) if t not in stop]
+        weights: dict[str, float] = {}
+        alternatives: dict[str, tuple[frozenset[str], ...]] = {}
+        grouped: set[str] = set()
+        for long, shorts in facts.aliases:
+            forms = [frozenset(lexical_tokens(long))] + [frozenset(lexical_tokens(s)) for s in shorts]
+            forms = [f for f in forms if f]
+            if not forms:
+                continue
+            key = f"={long}"
+            alternatives[key] = tuple(forms)
+            weights[key] = max(weight(t) for f in forms for t in f)
+            grouped.update(*forms)
+        for t in tokens:
+            if t not in grouped:
+                weights[t] = weight(t)
+                alternatives[t] = (frozenset((t,)),)
+        return cls(weights, alternatives)
+
+    def discounted(self, passage_words: list[set[str]]) -> "Concepts":
+        """Weights that reflect the candidates: a concept every candidate passage carries does not tell
+        them apart (the body and year a whole letter is about, "NHS England" in its letters); one that no
+        candidate carries is most often the asker's phrasing ("assigned", "outturns"), not the papers'."""
+        if not passage_words:
+            return self
+        weights = {}
+        for key, alts in self.alternatives.items():
+            share = sum(any(a <= words for a in alts) for words in passage_words) / len(passage_words)
+            factor = ABSENT_FACTOR if share == 0 else 1.0 - UBIQUITY_DISCOUNT * share
+            weights[key] = self.weights[key] * factor
+        return Concepts(weights, self.alternatives)
+
+    def covered_by(self, words: set[str]) -> frozenset[str]:
+        return frozenset(k for k, alts in self.alternatives.items() if any(a <= words for a in alts))
+
+    def share(self, covered: set[str] | frozenset[str], half: frozenset[str] = frozenset()) -> float:
+        total = self.total
+        if not total:
+            return 0.0
+        return (sum(self.weights[k] for k in covered) + 0.5 * sum(self.weights[k] for k in half)) / total
+
+
+def meta_words(doc: Document) -> set[str]:
+    """What a document is, as words: its title, body, year and month."""
+    return set(lexical_tokens(" ".join(filter(None, (doc.title, doc.organisation, doc.period,
+                                                     doc.date.strftime("%B %Y") if doc.date else None)))))
+
+
+def passage_words(passage: Passage) -> set[str]:
+    return (set(lexical_tokens(passage.chunk.text)) | meta_words(passage.document)
+            | set(lexical_tokens(" ".join(passage.chunk.section_path))))
+
+

@@ -204,6 +204,7 @@ def _cues(unit: Unit, intent: Intent, idf: Callable[[str], float]) -> float:
     return cue
 
 
+SIDE_SHARE = 0.4  # the other side of a comparison joins the answer at this share of the best score
 NEIGHBOUR_SHARE = 0.5  # a neighbouring sentence joins the answer at half the best sentence's score
 @dataclass
 class Scored:
@@ -222,15 +223,11 @@ class ExtractiveAnswerer:
     sentence of that document, so the choice among its sentences turns on the topic words.
     """
 
-    def __init__(self, organisations: list[str] | None = None, idf: Callable[[str], float] | None = None,
-                 embed: Callable[[list[str]], "np.ndarray"] | None = None, *,
+    def __init__(self, organisations: list[str] | None = None, idf: Callable[[str], float] | None = None, *,
                  passages_considered: int = 8, min_support: float = 0.5, max_sentences: int = 4,
-                 max_list_items: int = 8, rerank_units: int = 24, semantic_weight: float = 0.5):
+                 max_list_items: int = 8):
         self.organisations = organisations or []
         self.idf = idf or (lambda token: 1.0)
-        self.embed = embed
-        self.rerank_units = rerank_units
-        self.semantic_weight = semantic_weight
         self.passages_considered = passages_considered
         self.min_support = min_support
         self.max_sentences = max_sentences
@@ -244,28 +241,34 @@ class ExtractiveAnswerer:
         scored = self._score_units(concepts, intent, considered)
         # Only sentences from passages about the body, year and day the question names can support it.
         scored = [s for s in scored if self._anchors_hold(facts, s)]
-        if self.embed is not None and scored:
-            scored = self._rerank_semantically(question, scored)
         if not scored:
             return Answer(question, NOT_FOUND, (), tuple(passages), True)
         chosen = self._choose(scored, intent)
+        chosen += self._missing_sides(facts, scored, chosen)
+        chosen.sort(key=lambda s: (s.unit.passage.rank, s.unit.start))  # passages in rank order, then reading order
         if self._support(concepts, chosen) < self.min_support:
             return Answer(question, NOT_FOUND, (), tuple(passages), True)
         return self._render(question, chosen, passages, intent)
 
-    def _rerank_semantically(self, question: str, scored: list[Scored]) -> list[Scored]:
-        """Add the encoder's similarity of question and sentence to the best lexical candidates' scores.
-
-        Lexical overlap misses paraphrase ("overspend" for "deficit"); the encoder sees it. Only the top
-        candidates are embedded, to keep an answer well inside the latency budget.
-        """
-        head, tail = scored[: self.rerank_units], scored[self.rerank_units:]
-        vectors = self.embed([question] + [s.unit.text for s in head])
-        sims = vectors[1:] @ vectors[0]
-        for s, sim in zip(head, sims):
-            s.score += self.semantic_weight * float(sim)
-        head.sort(key=lambda s: s.score, reverse=True)
-        return head + tail
+    def _missing_sides(self, facts: QueryFacts, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
+        """A comparison names two years or two bodies: each side gets its best sentence, from a document
+        of that year or body, when the first choice covered only one side."""
+        sides: list[Callable[[Scored], bool]] = []
+        if len(facts.periods) >= 2:
+            sides += [lambda s, p=p: s.unit.passage.document.period == p for p in facts.periods]
+        named = named_organisations(facts, self.organisations)
+        if len(named) >= 2:
+            sides += [lambda s, k=org_keys(o): bool(org_keys(s.unit.passage.document.organisation or "") & k)
+                      for o in named]
+        added: list[Scored] = []
+        floor = scored[0].score * SIDE_SHARE
+        for side in sides:
+            if any(side(c) for c in chosen + added):
+                continue
+            best = next((s for s in scored if side(s) and s.score >= floor), None)
+            if best is not None:
+                added.append(best)
+        return added
 
     def _support(self, concepts: "Concepts", chosen: list[Scored]) -> float:
         """The weighted share of the question's concepts the chosen sentences carry between them."""

@@ -92,6 +92,7 @@ class Retriever:
             ranked.append((base * (1.0 + bonus), row))
         ranked.sort(reverse=True)
         ranked = self._rerank_by_coverage(query, facts, ranked)
+        ranked = self._both_sides_first(facts, ranked)
         passages: list[Passage] = []
         seen: set[str] = set()
         for score, row in ranked:
@@ -124,6 +125,26 @@ class Retriever:
             rescored.append((score + w.coverage * concepts.share(concepts.covered_by(words)), row))
         rescored.sort(reverse=True)
         return rescored + tail
+
+    def _both_sides_first(self, facts: QueryFacts, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """A comparison (two years, or two bodies) needs evidence from each side: the best passage of each
+        side is moved to the top, so one side's many passages cannot push the other out of sight."""
+        sides = []
+        if len(facts.periods) >= 2:
+            sides += [lambda d, p=p: d.period == p for p in facts.periods]
+        named = named_organisations(facts, self._organisations)
+        if len(named) >= 2:
+            sides += [lambda d, k=org_keys(o): bool(org_keys(d.organisation or "") & k) for o in named]
+        if not sides:
+            return ranked
+        leaders: list[tuple[float, int]] = []
+        for side in sides:
+            best = next((item for item in ranked if side(self.store.document(self.store.chunk(item[1]).doc_id))),
+                        None)
+            if best is not None and best not in leaders:
+                leaders.append(best)
+        leaders.sort(reverse=True)
+        return leaders + [item for item in ranked if item not in leaders]
 
     def _fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> dict[int, float]:
         """Reciprocal-rank fusion, scaled so the best possible score is 1."""

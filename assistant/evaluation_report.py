@@ -16,13 +16,13 @@ def print_report(summary: dict, results: list[ItemResult] | None, k: int) -> Non
     from rich.table import Table
 
     console = Console()
-    head = Table(title=f"boardroom eval ({summary['items']} items)", show_header=True)
-    keys = [f"recall@{k}", "mrr", "answer_acc", "cited", "abstain_ok", "false_abstain", f"page_recall@{k}",
-            "latency_p50_ms", "latency_p95_ms"]
-    for key in keys:
-        head.add_column(key, justify="right")
-    head.add_row(*[_fmt(round(summary[key], 3) if key == "mrr" and summary[key] is not None else summary[key])
-                   for key in keys])
+    head = Table(title=f"boardroom eval ({summary['items']} items)", show_header=False)
+    head.add_column("metric")
+    head.add_column("value", justify="right")
+    for key in (f"recall@{k}", "mrr", "answer_acc", "cited", "abstain_ok", "false_abstain", f"page_recall@{k}",
+                "latency_p50_ms", "latency_p95_ms"):
+        value = summary[key]
+        head.add_row(key, "—" if value is None else (f"{value:.3f}" if key == "mrr" else f"{value:.1f}"))
     console.print(head)
     by_type = Table(title="by question type")
     for col in ("type", "n", f"recall@{k}", "answer_acc", "abstained %"):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from collections.abc import Callable
 from typing import Protocol
 
-from .concepts import Concepts, meta_words, passage_words
+from .concepts import Concepts, meta_words, passage_words, words_of
 from .query import QueryFacts, analyse, named_organisations, org_keys, period_end
 from .store import lexical_tokens
 from .types import Answer, Citation, Passage
@@ -285,10 +285,10 @@ class ExtractiveAnswerer:
         out: list[Scored] = []
         for passage in passages:
             meta = meta_words(passage.document)
-            path = set(lexical_tokens(" ".join(passage.chunk.section_path))) - meta
+            path = words_of(" ".join(passage.chunk.section_path)) - meta
             rank_factor = 0.6 + 0.4 / (1.0 + 0.15 * (passage.rank - 1))
             for index, unit in enumerate(split_units(passage)):
-                words = set(lexical_tokens(unit.text))
+                words = words_of(unit.text)
                 covered = concepts.covered_by(words | meta)
                 in_path = concepts.covered_by(path) - covered
                 support = concepts.share(covered, half=in_path)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .query import STOPWORDS, QueryFacts
 from .store import lexical_tokens
-from .types import Document, Passage
+from .types import Chunk, Document, Passage
 
 
 @lru_cache(maxsize=1)
@@ -98,14 +98,26 @@ class Concepts:
         return (sum(self.weights[k] for k in covered) + 0.5 * sum(self.weights[k] for k in half)) / total
 
 
-def meta_words(doc: Document) -> set[str]:
+@lru_cache(maxsize=65536)
+def words_of(text: str) -> frozenset[str]:
+    """The lexical tokens of a text, as a set. Cached: the same passages and headings recur across
+    questions, and tokenising is the hot spot of ranking and answering."""
+    return frozenset(lexical_tokens(text))
+
+
+def chunk_words(chunk: Chunk) -> frozenset[str]:
+    """A chunk's words and its item heading's."""
+    return words_of(chunk.text) | words_of(" ".join(chunk.section_path))
+
+
+@lru_cache(maxsize=4096)
+def meta_words(doc: Document) -> frozenset[str]:
     """What a document is, as words: its title, body, year and month."""
-    return set(lexical_tokens(" ".join(filter(None, (doc.title, doc.organisation, doc.period,
-                                                     doc.date.strftime("%B %Y") if doc.date else None)))))
+    parts = (doc.title, doc.organisation, doc.period, doc.date.strftime("%B %Y") if doc.date else None)
+    return words_of(" ".join(p for p in parts if p))
 
 
-def passage_words(passage: Passage) -> set[str]:
-    return (set(lexical_tokens(passage.chunk.text)) | meta_words(passage.document)
-            | set(lexical_tokens(" ".join(passage.chunk.section_path))))
+def passage_words(passage: Passage) -> frozenset[str]:
+    return chunk_words(passage.chunk) | meta_words(passage.document)
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .concepts import Concepts, meta_words
+from .concepts import Concepts, chunk_words, meta_words
 from .embedding import Embedder
 from .query import QueryFacts, analyse, named_organisations, org_keys, period_of
-from .store import IndexStore, lexical_tokens
+from .store import IndexStore
 from .types import Chunk, Document, Filters, Passage
 
 CANDIDATES = 80  # from each retriever
@@ -120,8 +120,7 @@ class Retriever:
         rescored = []
         for score, row in head:
             chunk = self.store.chunk(row)
-            words = (set(lexical_tokens(chunk.text)) | set(lexical_tokens(" ".join(chunk.section_path)))
-                     | meta_words(self.store.document(chunk.doc_id)))
+            words = chunk_words(chunk) | meta_words(self.store.document(chunk.doc_id))
             rescored.append((score + w.coverage * concepts.share(concepts.covered_by(words)), row))
         rescored.sort(reverse=True)
         return rescored + tail

@@ -29,13 +29,29 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9£“\"(])")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|Prof|No|vs|St|approx|Cllr|Rev)\.$", re.IGNORECASE)
 # A figure worth reporting: money, a percentage, a decimal, thousands, or a count with its unit.
 _NUMBERISH = re.compile(r"[£$€]\s?\d|\d\s?(?:%|per\s?cent|m\b|bn\b|million|billion)|\b\d+\.\d+\b|\b\d{1,3}(?:,\d{3})+\b"
-                        r"|\b\d+\s+(?:people|patients|weeks|days|minutes|hours|beds|staff|appointments|wte)\b",
+                        r"|\b\d+\s+(?:people|patients|weeks|days|minutes|hours|beds|staff|appointments|wte)\b"
+                        r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+[a-z]",
                         re.IGNORECASE)
 _DATEISH = re.compile(
     r"\b(?:\d{1,2}\s*(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+20\d{2}"
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:q[1-4]|quarter)\b|\bby (?:the end of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
     re.IGNORECASE)
 _MARKUP = re.compile(r"\*\*|__|^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[?.;]\s+|,?\s+and\s+(?=(?:what|who|whom|when|where|which|how|why|is|are|was|were|does|did)\b)",
+    re.IGNORECASE)
+_INTERROGATIVE = re.compile(r"(?:^|,)\s*(?:what|who|whom|when|where|which|how|why|is|are|was|were|does|did|do|has|have"
+                            r"|can|will|compare|list|name)\b", re.IGNORECASE)
+
+
+def split_clauses(question: str) -> list[str]:
+    """The parts of a question that each ask something: "Who answered X, and when will it come to the
+    Board?" -> ["Who answered X", "when will it come to the Board"]; statements that set the scene are
+    left out (they frame every part)."""
+    parts = [p.strip(" ,?") for p in _CLAUSE_BREAK.split(question) if p and p.strip(" ,?")]
+    return [p for p in parts if _INTERROGATIVE.search(p)]
 
 
 @dataclass(frozen=True)
@@ -204,6 +220,7 @@ def _cues(unit: Unit, intent: Intent, idf: Callable[[str], float]) -> float:
     return cue
 
 
+CLAUSE_MIN_SUPPORT = 0.3  # a part of a question adds its best sentence only when that sentence carries this much
 SIDE_SHARE = 0.4  # the other side of a comparison joins the answer at this share of the best score
 NEIGHBOUR_SHARE = 0.5  # a neighbouring sentence joins the answer at half the best sentence's score
 @dataclass
@@ -245,10 +262,35 @@ class ExtractiveAnswerer:
             return Answer(question, NOT_FOUND, (), tuple(passages), True)
         chosen = self._choose(scored, intent)
         chosen += self._missing_sides(facts, scored, chosen)
+        chosen += self._clause_answers(question, facts, considered, chosen)
         chosen.sort(key=lambda s: (s.unit.passage.rank, s.unit.start))  # passages in rank order, then reading order
         if self._support(concepts, chosen) < self.min_support:
             return Answer(question, NOT_FOUND, (), tuple(passages), True)
         return self._render(question, chosen, passages, intent)
+
+    def _clause_answers(self, question: str, facts: QueryFacts, considered: list[Passage],
+                        chosen: list[Scored]) -> list[Scored]:
+        """A question of several parts ("What is the SBAF, and how many strategic risks does it contain?")
+        gets the best sentence for each part, scored with that part's own words and cue; the rest of the
+        question frames it at the weight of carried words."""
+        clauses = split_clauses(question)
+        if len(clauses) < 2:
+            return []
+        taken = {(c.unit.passage.chunk.chunk_id, c.unit.start) for c in chosen}
+        words = [passage_words(p) for p in considered]
+        added: list[Scored] = []
+        for clause in clauses:
+            concepts = Concepts.of(clause, facts, self.idf).discounted(words)
+            rescored = [s for s in self._score_units(concepts, intent_of(clause, facts.acronyms), considered)
+                        if self._anchors_hold(facts, s)]
+            if not rescored or rescored[0].support < CLAUSE_MIN_SUPPORT:
+                continue
+            best = rescored[0]
+            key = (best.unit.passage.chunk.chunk_id, best.unit.start)
+            if key not in taken:
+                taken.add(key)
+                added.append(best)
+        return added
 
     def _missing_sides(self, facts: QueryFacts, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
         """A comparison names two years or two bodies: each side gets its best sentence, from a document

@@ -113,6 +113,26 @@ def analyse(question: str) -> QueryFacts:
                       tuple(dict.fromkeys(acronyms)), tuple(dict.fromkeys(terms)))
 
 
+_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                 "fifteen sixteen seventeen eighteen nineteen twenty").split()
+_SMALL_NUMBER = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r"|\d{1,2})\b", re.IGNORECASE)
+
+
+def numeral_variants(text: str) -> list[str]:
+    """The other spelling of each small number in a text: "month 5" is "month five" in the papers, and
+    "eight strategic risks" is "8 strategic risks". Periods and dates are left alone."""
+    rest = _DAY_MONTH_YEAR.sub(" ", _PERIOD.sub(" ", text))
+    out = []
+    for m in _SMALL_NUMBER.finditer(rest):
+        token = m.group(1).lower()
+        if token.isdigit():
+            if int(token) < len(_NUMBER_WORDS):
+                out.append(_NUMBER_WORDS[int(token)])
+        else:
+            out.append(str(_NUMBER_WORDS.index(token)))
+    return list(dict.fromkeys(out))
+
+
 def named_organisations(facts: QueryFacts, organisations: list[str]) -> list[str]:
     """The known organisations whose distinctive words the question uses (e.g. 'Derbyshire')."""
     words = set()

@@ -16,7 +16,7 @@ from .aliases import Aliases, find_definitions
 from .answer import Answerer, ExtractiveAnswerer
 from .conversation import resolve
 from .errors import IndexMismatch, IndexMissing
-from .query import QueryFacts, analyse
+from .query import QueryFacts, analyse, numeral_variants
 from .store import lexical_tokens
 from .types import Answer, Chunk, Document, Filters, Passage, Section, Turn
 
@@ -86,10 +86,13 @@ class Assistant:
         return self.retriever.search(self._expand(query), k, filters)
 
     def _expand(self, query: str) -> str:
-        """The query with the other forms of the names and short forms it uses, leaving out forms so
-        common in the corpus ("ICB") that searching for their long form only adds noise."""
-        return self.aliases.expand(query, keep=lambda short: max(
+        """The query with the other forms of the names, short forms and small numbers it uses ("Peter
+        Axon" also finds the minutes' "PA stated…", "month 5" the report's "month five"), leaving out
+        short forms so common in the corpus ("ICB") that searching for their long form only adds noise."""
+        expanded = self.aliases.expand(query, keep=lambda short: max(
             (self.store.idf(t) for t in lexical_tokens(short)), default=0.0) >= COMMON_FORM_IDF)
+        numerals = [n for n in numeral_variants(query) if n not in expanded.lower().split()]
+        return f"{expanded} ({' '.join(numerals)})" if numerals else expanded
 
     def documents(self) -> list[Document]:
         """Every indexed document, oldest first (undated last)."""

@@ -220,6 +220,7 @@ def _cues(unit: Unit, intent: Intent, idf: Callable[[str], float]) -> float:
     return cue
 
 
+MAX_SENTENCES_SHOWN = 5  # an answer is one to five sentences (or a list)
 CLAUSE_MIN_SUPPORT = 0.3  # a part of a question adds its best sentence only when that sentence carries this much
 SIDE_SHARE = 0.4  # the other side of a comparison joins the answer at this share of the best score
 NEIGHBOUR_SHARE = 0.5  # a neighbouring sentence joins the answer at half the best sentence's score
@@ -261,8 +262,13 @@ class ExtractiveAnswerer:
         if not scored:
             return Answer(question, NOT_FOUND, (), tuple(passages), True)
         chosen = self._choose(scored, intent)
-        chosen += self._missing_sides(facts, scored, chosen)
-        chosen += self._clause_answers(question, facts, considered, chosen)
+        # Each part of the question and each side of a comparison keeps its sentence; the best sentence's
+        # companions give way first when the answer would run past its length.
+        essential = [chosen[0]] + self._clause_answers(question, facts, considered, chosen)
+        essential += self._missing_sides(facts, scored, chosen + essential)
+        limit = self.max_list_items if intent.wants_list else MAX_SENTENCES_SHOWN
+        extra = [c for c in chosen[1:] if c not in essential]
+        chosen = (essential + extra)[:max(limit, len(essential))]
         chosen.sort(key=lambda s: (s.unit.passage.rank, s.unit.start))  # passages in rank order, then reading order
         if self._support(concepts, chosen) < self.min_support:
             return Answer(question, NOT_FOUND, (), tuple(passages), True)
@@ -393,8 +399,6 @@ class ExtractiveAnswerer:
                 chosen.append(s)
                 covered |= s.covered
                 seen.add(s.unit.text.lower())
-        # Reading order within a passage, passages in rank order.
-        chosen.sort(key=lambda s: (s.unit.passage.rank, s.unit.start))
         return chosen
 
     def _render(self, question: str, chosen: list[Scored], passages: list[Passage], intent: Intent) -> Answer:

@@ -224,6 +224,15 @@ MAX_SENTENCES_SHOWN = 5  # an answer is one to five sentences (or a list)
 CLAUSE_MIN_SUPPORT = 0.3  # a part of a question adds its best sentence only when that sentence carries this much
 SIDE_SHARE = 0.4  # the other side of a comparison joins the answer at this share of the best score
 NEIGHBOUR_SHARE = 0.5  # a neighbouring sentence joins the answer at half the best sentence's score
+def _key(s: "Scored") -> tuple[str, int]:
+    return s.unit.passage.chunk.chunk_id, s.unit.start
+
+
+def _unique(items: list["Scored"]) -> list["Scored"]:
+    seen: set[tuple[str, int]] = set()
+    return [s for s in items if not (_key(s) in seen or seen.add(_key(s)))]
+
+
 @dataclass
 class Scored:
     unit: Unit
@@ -242,12 +251,13 @@ class ExtractiveAnswerer:
     """
 
     def __init__(self, organisations: list[str] | None = None, idf: Callable[[str], float] | None = None, *,
-                 passages_considered: int = 8, min_support: float = 0.5, max_sentences: int = 4,
-                 max_list_items: int = 8):
+                 passages_considered: int = 8, min_support: float = 0.5, min_raw_support: float = 0.4,
+                 max_sentences: int = 4, max_list_items: int = 8):
         self.organisations = organisations or []
         self.idf = idf or (lambda token: 1.0)
         self.passages_considered = passages_considered
         self.min_support = min_support
+        self.min_raw_support = min_raw_support
         self.max_sentences = max_sentences
         self.max_list_items = max_list_items
 
@@ -255,7 +265,8 @@ class ExtractiveAnswerer:
         facts = facts or analyse(question)
         intent = intent_of(question, facts.acronyms)
         considered = passages[: self.passages_considered]
-        concepts = self._concepts(question, facts, considered)
+        raw = Concepts.of(question, facts, self.idf)
+        concepts = raw.discounted([passage_words(p) for p in considered])
         scored = self._score_units(concepts, intent, considered)
         # Only sentences from passages about the body, year and day the question names can support it.
         scored = [s for s in scored if self._anchors_hold(facts, s)]
@@ -264,25 +275,30 @@ class ExtractiveAnswerer:
         chosen = self._choose(scored, intent)
         # Each part of the question and each side of a comparison keeps its sentence; the best sentence's
         # companions give way first when the answer would run past its length.
-        essential = [chosen[0]] + self._clause_answers(question, facts, considered, chosen)
-        essential += self._missing_sides(facts, scored, chosen + essential)
+        essential = _unique([chosen[0], *self._clause_answers(question, facts, considered)])
+        essential = _unique([*essential, *self._missing_sides(facts, scored, essential)])
         limit = self.max_list_items if intent.wants_list else MAX_SENTENCES_SHOWN
-        extra = [c for c in chosen[1:] if c not in essential]
+        keys = {_key(e) for e in essential}
+        extra = [c for c in chosen[1:] if _key(c) not in keys]
         chosen = (essential + extra)[:max(limit, len(essential))]
         chosen.sort(key=lambda s: (s.unit.passage.rank, s.unit.start))  # passages in rank order, then reading order
-        if self._support(concepts, chosen) < self.min_support:
+        # Supported when the chosen sentences carry enough of the question as the candidates weigh it, and
+        # enough of it as the corpus weighs it: a question whose rare words no passage has ("parking fines
+        # on Mars") is not answered by its common ones ("ICB", "policy", "staff").
+        # Judged on the best sentence with the sentences that answer the question's other parts or sides,
+        # not on loose companions: unrelated sentences must not add up to support.
+        covered = set().union(*(s.covered for s in essential))
+        if concepts.share(covered) < self.min_support or raw.share(covered) < self.min_raw_support:
             return Answer(question, NOT_FOUND, (), tuple(passages), True)
         return self._render(question, chosen, passages, intent)
 
-    def _clause_answers(self, question: str, facts: QueryFacts, considered: list[Passage],
-                        chosen: list[Scored]) -> list[Scored]:
+    def _clause_answers(self, question: str, facts: QueryFacts, considered: list[Passage]) -> list[Scored]:
         """A question of several parts ("What is the SBAF, and how many strategic risks does it contain?")
         gets the best sentence for each part, scored with that part's own words and cue; the rest of the
         question frames it at the weight of carried words."""
         clauses = split_clauses(question)
         if len(clauses) < 2:
             return []
-        taken = {(c.unit.passage.chunk.chunk_id, c.unit.start) for c in chosen}
         words = [passage_words(p) for p in considered]
         added: list[Scored] = []
         for clause in clauses:
@@ -291,11 +307,7 @@ class ExtractiveAnswerer:
                         if self._anchors_hold(facts, s)]
             if not rescored or rescored[0].support < CLAUSE_MIN_SUPPORT:
                 continue
-            best = rescored[0]
-            key = (best.unit.passage.chunk.chunk_id, best.unit.start)
-            if key not in taken:
-                taken.add(key)
-                added.append(best)
+            added.append(rescored[0])
         return added
 
     def _missing_sides(self, facts: QueryFacts, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
@@ -317,11 +329,6 @@ class ExtractiveAnswerer:
             if best is not None:
                 added.append(best)
         return added
-
-    def _support(self, concepts: "Concepts", chosen: list[Scored]) -> float:
-        """The weighted share of the question's concepts the chosen sentences carry between them."""
-        covered = set().union(*(s.covered for s in chosen))
-        return concepts.share(covered)
 
     def _concepts(self, question: str, facts: QueryFacts, passages: list[Passage]) -> "Concepts":
         concepts = Concepts.of(question, facts, self.idf)

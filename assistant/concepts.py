@@ -28,6 +28,7 @@ def stem_terms(text: str) -> set[str]:
     return set(_stemmer().stemWords([w for w in words if w]))
 
 
+MIN_WEIGHT, MAX_WEIGHT = 0.3, 8.0  # bounds of a word's idf weight
 CARRIED_WEIGHT = 0.35  # words of the resolved query the user did not type this turn
 UBIQUITY_DISCOUNT = 0.6  # how much a concept found in every candidate passage loses
 ABSENT_FACTOR = 0.25  # what a concept found in no candidate passage keeps
@@ -52,11 +53,13 @@ class Concepts:
         own = set(lexical_tokens(question))
 
         def weight(token: str) -> float:
-            w = min(max(idf(token), 0.3), 8.0)
+            known = idf(token)
+            # A word the corpus never uses is as rare as a word can be: it weighs the most, so a question
+            # about something the papers never mention cannot be answered from its common words.
+            w = MAX_WEIGHT if known <= 0 else min(max(known, MIN_WEIGHT), MAX_WEIGHT)
             return w if token in own else CARRIED_WEIGHT * w
 
         stop = stem_terms(" ".join(STOPWORDS))
-        tokens = [t for t in dict.fromkeys(lexical_tokens(facts.text)) if t not in stop]
         weights: dict[str, float] = {}
         alternatives: dict[str, tuple[frozenset[str], ...]] = {}
         grouped: set[str] = set()
@@ -69,10 +72,21 @@ class Concepts:
             alternatives[key] = tuple(forms)
             weights[key] = max(weight(t) for f in forms for t in f)
             grouped.update(*forms)
-        for t in tokens:
-            if t not in grouped:
-                weights[t] = weight(t)
-                alternatives[t] = (frozenset((t,)),)
+        # One concept per word of the query: a compound ("2022/23", "£90.7m", "Stoke-on-Trent", "4-hour")
+        # is met by its whole form or by all its parts, and counts once, not once per part.
+        for word in facts.text.split():
+            parts = [t for t in dict.fromkeys(lexical_tokens(word)) if t not in stop and t not in grouped]
+            if not parts or parts[0] in weights:
+                continue
+            if len(parts) == 1:
+                weights[parts[0]] = weight(parts[0])
+                alternatives[parts[0]] = (frozenset(parts),)
+                continue
+            whole = max(parts, key=len)
+            pieces = frozenset(p for p in parts if p != whole)
+            weights[whole] = max(weight(t) for t in parts)
+            alternatives[whole] = (frozenset((whole,)), pieces) if pieces else (frozenset((whole,)),)
+            grouped.update(parts)
         return cls(weights, alternatives)
 
     def discounted(self, passage_words: list[set[str]]) -> "Concepts":

@@ -19,10 +19,8 @@ DERBY = "Derby and Derbyshire ICB"
 
 
 @pytest.fixture(scope="session")
-def real_index(tmp_path_factory):
-    index = tmp_path_factory.mktemp("tui-index")
-    assistant = Assistant.open(CORPUS, index)
-    return index, assistant
+def real_index(sample_index, sample_assistant):
+    return sample_index, sample_assistant
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .concepts import Concepts, chunk_words, meta_words
+from .concepts import Concepts, chunk_words, meta_words, words_of
+from .sentences import split_units
 from .embedding import Embedder
 from .query import QueryFacts, analyse, named_organisations, org_keys, period_of
 from .store import IndexStore
@@ -36,7 +37,8 @@ class Weights:
     date_match: float = 0.3
     exact_token: float = 0.12
     conversation_prior: float = 0.3
-    coverage: float = 0.4  # how much of the question's weighted concepts a candidate carries
+    coverage: float = 0.6  # how much of the question's weighted concepts a candidate carries
+    sentence_coverage: float = 0.6  # ... and its best single sentence carries
     rerank_depth: int = 40  # candidates re-ranked by coverage
 
 
@@ -120,8 +122,15 @@ class Retriever:
         rescored = []
         for score, row in head:
             chunk = self.store.chunk(row)
-            words = chunk_words(chunk) | meta_words(self.store.document(chunk.doc_id))
-            rescored.append((score + w.coverage * concepts.share(concepts.covered_by(words)), row))
+            document = self.store.document(chunk.doc_id)
+            context = meta_words(document) | words_of(" ".join(chunk.section_path))
+            words = chunk_words(chunk) | context
+            bonus = w.coverage * concepts.share(concepts.covered_by(words))
+            if w.sentence_coverage:
+                best = max((concepts.share(concepts.covered_by(words_of(u.text) | context))
+                            for u in split_units(Passage(chunk, document, score, 0))), default=0.0)
+                bonus += w.sentence_coverage * best
+            rescored.append((score + bonus, row))
         rescored.sort(reverse=True)
         return rescored + tail
 

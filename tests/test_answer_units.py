@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from assistant.answer import NOT_FOUND, ExtractiveAnswerer, split_units
+from assistant.answer import NOT_FOUND, ExtractiveAnswerer
+from assistant.sentences import split_units
 from assistant.types import Chunk, Document, Passage
 
 DOC = Document("d1", "letter.txt", "Annual assessment 2023/24", "letter", "Derby and Derbyshire ICB",

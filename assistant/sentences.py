@@ -1,0 +1,119 @@
+"""A passage as the units an answer quotes: sentences of its prose and whole rows of its tables.
+
+Prose lines wrapped mid-sentence (common in text taken from PDFs) are joined first, so a sentence is never
+cut at a line break; a table row is shown with its table's column headers. Every unit keeps its place in
+the chunk text, so the quoted words can be highlighted where they stand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .types import Passage
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9£“\"(])")
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|Prof|No|vs|St|approx|Cllr|Rev)\.$", re.IGNORECASE)
+_MARKUP = re.compile(r"\*\*|__|^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence or table row of a passage, with its place inside the chunk text."""
+
+    passage: Passage
+    start: int
+    end: int
+    text: str  # as shown: header cells joined to a table row, markup removed
+    is_row: bool
+
+    @property
+    def raw(self) -> str:
+        return self.passage.chunk.text[self.start:self.end]
+
+
+def split_units(passage: Passage) -> list[Unit]:
+    """Sentences of prose and whole table rows (a row shown with its table's header row's cells).
+
+    Prose lines that were wrapped mid-sentence (common in text taken from PDFs) are joined first, so a
+    sentence is never cut at a line break.
+    """
+    text = passage.chunk.text
+    units: list[Unit] = []
+    # A chunk that continues a table starts with the header row it carries from the table's first chunk.
+    header: list[str] | None = passage.chunk.table_header.split(" | ") if passage.chunk.table_header else None
+    for start, end, is_row in _blocks(text):
+        body = text[start:end]
+        if is_row:
+            cells = [c.strip() for c in body.split("\t")]
+            if header is None:
+                header = cells
+                shown = " | ".join(c for c in cells if c)
+            else:
+                shown = _row_with_header(cells, header)
+            units.append(Unit(passage, start, end, _clean(shown), True))
+            continue
+        header = None
+        offset = 0
+        for piece in _sentences(body):
+            i = body.find(piece, offset)
+            offset = i + len(piece)
+            shown = _clean(piece)
+            if len(shown) > 3:
+                units.append(Unit(passage, start + i, start + i + len(piece), shown, False))
+    return units
+
+
+_CONTINUES = re.compile(r"^\s*[a-z0-9£(%&]")
+
+
+def _blocks(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is_table_row) spans: each tab-separated line alone, wrapped prose lines joined."""
+    spans: list[tuple[int, int, bool]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, body = pos, line.rstrip("\r\n")
+        pos += len(line)
+        if not body.strip():
+            continue
+        end = start + len(body)
+        if "\t" in body:
+            spans.append((start, end, True))
+            continue
+        if spans and not spans[-1][2] and _CONTINUES.match(body):
+            prev_start, prev_end, _ = spans[-1]
+            if not text[prev_start:prev_end].rstrip().endswith((".", "!", "?", ":")):
+                spans[-1] = (prev_start, end, False)
+                continue
+        spans.append((start, end, False))
+    return spans
+
+
+def _sentences(line: str) -> list[str]:
+    parts, buf = [], ""
+    for piece in _SENTENCE_END.split(line):
+        buf = f"{buf} {piece}" if buf else piece
+        if not _ABBREV.search(buf.rstrip()):
+            parts.append(buf)
+            buf = ""
+    if buf:
+        parts.append(buf)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _row_with_header(cells: list[str], header: list[str]) -> str:
+    pairs = []
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        name = header[i] if i < len(header) else ""
+        pairs.append(f"{name}: {cell}" if name and name != cell and i > 0 else cell)
+    return "; ".join(pairs)
+
+
+def _clean(text: str) -> str:
+    return " ".join(_MARKUP.sub("", text).split())
+
+
+# -- scoring ---------------------------------------------------------------------------------------------
+

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from .concepts import Concepts, meta_words, passage_words, words_of
+from .people import names_person
 from .sentences import Unit, split_units
 from .query import QueryFacts, analyse, named_organisations, org_keys, period_end
 from .store import lexical_tokens
@@ -78,27 +79,6 @@ def intent_of(question: str, acronyms: tuple[str, ...] = ()) -> Intent:
                                   r"\bwhat (are|were) the (three|four|five|six|seven|eight)\b", q)),
         wants_definition=defines,
     )
-
-
-# Minutes attribute statements to speakers by initials: "PS stated ...", "HJ advised ...".
-_SPEAKER = re.compile(r"(?:^|\b)[A-Z]{2,4}\s+(?:stated|advised|said|confirmed|responded|explained|noted|added|"
-                      r"agreed|reported|highlighted|assured|informed|replied|gave|presented)\b")
-
-
-_TITLE_PAIR = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)\b")
-RARE_IDF = 4.0  # a word in fewer than about 2% of passages
-
-
-def names_person(text: str, idf: Callable[[str], float]) -> bool:
-    """A person's name: two adjacent capitalised words that are both rare in the corpus ("Heather
-    Johnstone"), unlike titles and bodies made of common words ("Chief Nursing Officer"); or a speaker's
-    initials in minutes ("PS stated")."""
-    if _SPEAKER.search(text):
-        return True
-    for first, last in _TITLE_PAIR.findall(text):
-        if all(idf(t) >= RARE_IDF for w in (first, last) for t in lexical_tokens(w)[:1]):
-            return True
-    return False
 
 
 def _cues(unit: Unit, intent: Intent, idf: Callable[[str], float]) -> float:

@@ -16,6 +16,7 @@ from .aliases import Aliases, find_definitions
 from .answer import Answerer, ExtractiveAnswerer
 from .conversation import resolve
 from .errors import IndexMismatch, IndexMissing
+from .people import person_names
 from .query import QueryFacts, analyse, numeral_variants
 from .store import lexical_tokens
 from .types import Answer, Chunk, Document, Filters, Passage, Section, Turn
@@ -76,11 +77,12 @@ class Assistant:
     def retrieve(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(),
                  k: int = PASSAGES_RETURNED) -> tuple[list[Passage], QueryFacts]:
         """The ranked passages for a question in its conversation, and what the question names."""
-        resolved = resolve(question, history)
+        resolved = resolve(question, history, lambda text: person_names(text, self.store.idf))
         query = self._expand(resolved.query)  # "Peter Axon" also finds the minutes' "PA stated…"
         facts = replace(analyse(f"{query} {resolved.framing}".strip()),
                         aliases=tuple(self.aliases.pairs(resolved.query)))
-        return self.retriever.search(query, k, filters, resolved.prior_docs, facts), facts
+        passages = self.retriever.search(query, k, filters, resolved.prior_docs, facts, resolved.near)
+        return passages, facts
 
     def search(self, query: str, k: int = 10, filters: Filters = Filters()) -> list[Passage]:
         return self.retriever.search(self._expand(query), k, filters)

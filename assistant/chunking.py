@@ -174,22 +174,26 @@ def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
 
 def _make_chunk(parsed: ParsedDocument, n: int, start: int, end: int) -> Chunk:
     first_page, last_page = _pages(parsed.page_offsets, start, end)
+    body = parsed.text[start:end]
+    header = _header_within_budget(table_header_before(parsed.text, start), body)
+    row_head = _header_within_budget(row_head_before(parsed.text, start), body, estimate_tokens(header))
     return Chunk(
         chunk_id=f"{parsed.document.doc_id}:{n:05d}",
         doc_id=parsed.document.doc_id,
-        text=parsed.text[start:end],
+        text=body,
         page_start=first_page,
         page_end=last_page,
         section_path=_dominant_path(parsed.sections, start, end),
         char_start=start,
         char_end=end,
-        table_header=_header_within_budget(table_header_before(parsed.text, start), parsed.text[start:end]),
+        table_header=header,
+        row_head=row_head,
     )
 
 
-def _header_within_budget(header: str, chunk_text: str) -> str:
-    """The carried table header, shortened (at a cell boundary) so header and chunk fit the token budget."""
-    room = MAX_CHUNK_TOKENS - estimate_tokens(chunk_text)
+def _header_within_budget(header: str, chunk_text: str, used: int = 0) -> str:
+    """Carried table context, shortened (at a cell boundary) so it and the chunk fit the token budget."""
+    room = MAX_CHUNK_TOKENS - estimate_tokens(chunk_text) - used
     while header and estimate_tokens(header) > room:
         header = header.rpartition(" | ")[0]
     return header
@@ -201,14 +205,16 @@ TABLE_HEADER_MAX_CHARS = 160
 def table_header_before(text: str, start: int) -> str:
     """The first row of the tab-separated table a chunk starting at `start` continues, or "".
 
-    A chunk that starts on a table row whose previous line is also a row continues a table: its header row
-    (the first row of that run of rows) tells what the chunk's columns mean ("Q2", "Aug 24", "Target").
+    A chunk that starts on (or inside) a table row whose table began in an earlier line continues a table:
+    the table's header row (the first row of that run of rows) tells what the chunk's columns mean ("Q2",
+    "Aug 24", "Target").
     """
+    line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
-    if "\t" not in text[start: line_end if line_end != -1 else len(text)] or start == 0:
+    if start == 0 or "\t" not in text[line_start: line_end if line_end != -1 else len(text)]:
         return ""
     first = None
-    cursor = start
+    cursor = line_start
     while cursor > 0:
         prev_start = text.rfind("\n", 0, cursor - 1) + 1
         previous = text[prev_start: cursor - 1]
@@ -219,6 +225,23 @@ def table_header_before(text: str, start: int) -> str:
         return ""
     header = " | ".join(cell.strip() for cell in first.split("\t") if cell.strip())
     return header[:TABLE_HEADER_MAX_CHARS]
+
+
+ROW_HEAD_CELLS = 5
+
+
+def row_head_before(text: str, start: int) -> str:
+    """The first cells of the table row a chunk starts inside of, or "".
+
+    A register's long row ("25th June 2024 | Mr | Jack | Aw | Partner Member | … | 1. Spouse is a GP …")
+    can be cut across chunks; the later pieces would not say whose row they are without its first cells.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    prefix = text[line_start:start]
+    if not prefix.strip() or "\t" not in prefix:
+        return ""
+    cells = [c.strip() for c in prefix.split("\t") if c.strip()][:ROW_HEAD_CELLS]
+    return " | ".join(cells)[:TABLE_HEADER_MAX_CHARS]
 
 
 def _pages(page_offsets: tuple[int, ...] | None, start: int, end: int) -> tuple[int | None, int | None]:
@@ -241,4 +264,4 @@ def _dominant_path(sections: tuple[Section, ...], start: int, end: int) -> tuple
     return best
 
 
-__all__ = ["chunk_document", "estimate_tokens", "table_header_before", "MAX_CHUNK_TOKENS"]
+__all__ = ["chunk_document", "estimate_tokens", "row_head_before", "table_header_before", "MAX_CHUNK_TOKENS"]

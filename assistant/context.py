@@ -25,8 +25,8 @@ def header(document: Document, chunk: Chunk) -> str:
 def indexed_text(document: Document, chunk: Chunk) -> str:
     """The text that is embedded and lexically indexed for a chunk.
 
-    A chunk that continues a table carries the table's header row, so its cells' meaning is searchable.
+    A chunk that continues a table carries the table's header row, so its cells' meaning is searchable, and
+    one that starts inside a long row carries the row's first cells, so it says whose row it is.
     """
-    if chunk.table_header:
-        return f"{header(document, chunk)}\n{chunk.table_header}\n{chunk.text}"
-    return f"{header(document, chunk)}\n{chunk.text}"
+    lines = [header(document, chunk), chunk.table_header, chunk.row_head and f"{chunk.row_head} …", chunk.text]
+    return "\n".join(line for line in lines if line)

@@ -9,7 +9,7 @@ cited become a prior for retrieval.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .query import analyse
@@ -19,6 +19,7 @@ _FOLLOW_UP_OPENERS = re.compile(
     r"^\s*(and|also|what about|how about|and what|and how|and who|and when|and the|same for|then|so)\b", re.IGNORECASE)
 _PRONOUNS = re.compile(r"\b(he|she|they|him|her|his|hers|them|their|it|its|that|this|those|these|there)\b",
                        re.IGNORECASE)
+_PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)  # these stand for a person
 _TOPIC_SHIFT = re.compile(r"^\s*(and\s+)?(what|how)\s+about\b|^\s*and\s+[a-z][\w\s-]{0,30}\?\s*$", re.IGNORECASE)
 _PROPER = re.compile(r"\b(?:Dr |Mr |Mrs |Ms |Prof )?[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 _SHORT = 7  # words: a question this short rarely stands on its own
@@ -39,6 +40,7 @@ class Resolved:
     is_follow_up: bool
     prior_docs: dict[str, float] = field(default_factory=dict)
     framing: str = ""
+    near: tuple[str, ...] = ()  # the chunks the last answer cited: a follow-up often needs what follows
 
 
 def _context_words(question: str) -> list[str]:
@@ -65,23 +67,31 @@ def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
                 or (_PRONOUNS.search(question) and words <= _PRONOUN_REACH))
 
 
-def resolve(question: str, history: Sequence[Turn]) -> Resolved:
-    """The question as retrieval should see it, with the conversation's documents as a prior."""
+def resolve(question: str, history: Sequence[Turn],
+            people: Callable[[str], list[str]] | None = None) -> Resolved:
+    """The question as retrieval should see it, with the conversation's documents as a prior.
+
+    `people(text)` names the people in a text; "he" or "she" in a follow-up stands for the person the
+    last answer (or question) named, and only that person is carried, not the last question's topic.
+    """
     if not is_follow_up(question, history):
         return Resolved(question, False)
     last = history[-1]
     # The last question as it was resolved: framing set two turns ago still holds.
-    before = resolve(last.question, history[:-1])
+    before = resolve(last.question, history[:-1], people)
     lowered = question.lower()
     framing = [w for w in _context_words(f"{before.query} {before.framing}") if w.lower() not in lowered]
     # A follow-up that names a new topic ("What about mental health?") or brings its own ("What's the
     # average handover time now?") keeps only the framing; one that leans on the last ("And by when?",
     # "what are they aiming for?") searches for the last topic's words as well.
     own_terms = analyse(question).terms
-    leans = bool(_PRONOUNS.search(question)) or len(own_terms) < 2
+    personal = bool(_PERSONAL.search(question)) and people is not None
+    leans = (bool(_PRONOUNS.search(question)) and not personal) or len(own_terms) < 2
     shifts = bool(_TOPIC_SHIFT.search(question)) and len(own_terms) >= 1
     carried = list(analyse(before.query).terms) if leans and not shifts else []
-    if _PRONOUNS.search(question) and not last.answer.abstained:
+    if personal and not last.answer.abstained:
+        carried += (people(last.answer.text) or people(before.query))[:1]
+    elif _PRONOUNS.search(question) and not last.answer.abstained:
         carried += _PROPER.findall(last.answer.text)[:3]
     extra = [w for w in dict.fromkeys(carried) if w.lower() not in lowered]
     query = f"{question} ({' '.join(extra)})" if extra else question
@@ -90,4 +100,5 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolved:
     for turn, weight in zip(reversed(history), (1.0, 0.5, 0.25)):
         for c in turn.answer.citations:
             prior[c.passage.document.doc_id] = max(prior.get(c.passage.document.doc_id, 0.0), weight)
-    return Resolved(query, True, prior, " ".join(framing))
+    near = tuple(c.passage.chunk.chunk_id for c in last.answer.citations)
+    return Resolved(query, True, prior, " ".join(framing), near)

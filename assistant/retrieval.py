@@ -22,6 +22,8 @@ from .store import IndexStore
 from .types import Chunk, Document, Filters, Passage
 
 CANDIDATES = 80  # from each retriever
+NEAR_DISTANCE = 2  # chunks either side of a cited one that a follow-up considers
+NEAR_FLOOR = 0.5  # a neighbour neither retriever found enters at this share of the best fused score
 RRF_K = 60
 
 
@@ -37,6 +39,7 @@ class Weights:
     date_match: float = 0.3
     exact_token: float = 0.12
     conversation_prior: float = 0.3
+    conversation_near: float = 0.6  # the passages just around those the last answer cited
     coverage: float = 0.6  # how much of the question's weighted concepts a candidate carries
     sentence_coverage: float = 0.6  # ... and its best single sentence carries
     rerank_depth: int = 40  # candidates re-ranked by coverage
@@ -75,7 +78,11 @@ class Retriever:
 
     # -- search --------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters = Filters(),
-               prior_docs: Mapping[str, float] | None = None, facts: QueryFacts | None = None) -> list[Passage]:
+               prior_docs: Mapping[str, float] | None = None, facts: QueryFacts | None = None,
+               near: tuple[str, ...] = ()) -> list[Passage]:
+        """The k best passages for `query`. `prior_docs` weights documents the conversation is about;
+        `near` names the chunks the last answer cited, whose neighbours a follow-up often needs ("and by
+        when?" is answered two sentences further on in the same minute)."""
         facts = facts or analyse(query)
         rows = self._allowed_rows(self._allowed_docs(filters))
         if rows is not None and len(rows) == 0:
@@ -84,6 +91,11 @@ class Retriever:
         dense = self.store.dense_search(qvec, CANDIDATES, rows)
         lexical = self.store.lexical_search(query, CANDIDATES, rows)
         scores = self._fuse(dense, lexical)
+        neighbours = self._neighbours(near, rows)
+        if neighbours:
+            floor = NEAR_FLOOR * max(scores.values(), default=1.0)
+            for row in neighbours:
+                scores[row] = max(scores.get(row, 0.0), floor)
         doc_bonus = self._document_bonus(facts, prior_docs or {})
         w = self.weights
         ranked = []
@@ -91,6 +103,7 @@ class Retriever:
             chunk = self.store.chunk(row)
             bonus = doc_bonus.get(chunk.doc_id, 0.0) + w.exact_token * _exact_hits(facts, chunk)
             bonus += w.date_match * _section_date_hit(facts, chunk)
+            bonus += w.conversation_near * (row in neighbours)
             ranked.append((base * (1.0 + bonus), row))
         ranked.sort(reverse=True)
         ranked = self._rerank_by_coverage(query, facts, ranked)
@@ -153,6 +166,18 @@ class Retriever:
                 leaders.append(best)
         leaders.sort(reverse=True)
         return leaders + [item for item in ranked if item not in leaders]
+
+    def _neighbours(self, near: tuple[str, ...], allowed: np.ndarray | None) -> set[int]:
+        """Rows within NEAR_DISTANCE of the named chunks, in the same document (and allowed by filters)."""
+        rows: set[int] = set()
+        for doc_id in {cid.rsplit(":", 1)[0] for cid in near}:
+            doc_rows = list(self.store.rows_of(doc_id))
+            for i, row in enumerate(doc_rows):
+                if self.store.chunk(row).chunk_id in near:
+                    rows.update(doc_rows[max(0, i - NEAR_DISTANCE): i + NEAR_DISTANCE + 1])
+        if allowed is not None:
+            rows &= set(allowed.tolist())
+        return rows
 
     def _fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> dict[int, float]:
         """Reciprocal-rank fusion, scaled so the best possible score is 1."""

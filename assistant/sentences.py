@@ -51,6 +51,8 @@ def split_units(passage: Passage) -> list[Unit]:
                 shown = " | ".join(c for c in cells if c)
             else:
                 shown = _row_with_header(cells, header)
+            if start == 0 and passage.chunk.row_head:  # the rest of a row cut across chunks: say whose row
+                shown = f"{passage.chunk.row_head} … {' | '.join(c for c in cells if c)}"
             units.append(Unit(passage, start, end, _clean(shown), True))
             continue
         header = None
@@ -59,6 +61,8 @@ def split_units(passage: Passage) -> list[Unit]:
             i = body.find(piece, offset)
             offset = i + len(piece)
             shown = _clean(piece)
+            if start + i == 0 and passage.chunk.row_head:  # the end of a row cut across chunks
+                shown = f"{passage.chunk.row_head} … {shown}"
             if len(shown) > 3:
                 units.append(Unit(passage, start + i, start + i + len(piece), shown, False))
     return units

@@ -68,6 +68,9 @@ class Chunk:
     # The header row of the table this chunk continues, when it starts inside a table whose header row
     # lies in an earlier chunk ("" otherwise). Not part of `text`; indexed and shown with the rows.
     table_header: str = ""
+    # The first cells of the table row the chunk starts inside of, when a long row was cut across chunks
+    # ("" otherwise): whose row the chunk's cells belong to. Also indexed and shown, never part of `text`.
+    row_head: str = ""
 
 
 @dataclass(frozen=True)

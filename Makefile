@@ -30,7 +30,7 @@ eval: setup
 	$(BIN)/boardroom eval ../shared/eval/dev.jsonl
 
 bench: setup
-	$(BIN)/python benchmarks/index_speed.py
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) index/*.sqlite index/current index/build-* .pytest_cache

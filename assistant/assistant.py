@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import config
-from .aliases import Aliases, find_definitions
+from .aliases import Aliases
 from .answer import Answerer, ExtractiveAnswerer
 from .conversation import resolve
 from .errors import IndexMismatch, IndexMissing
@@ -36,7 +36,7 @@ class Assistant:
         self.corpus_dir = corpus_dir
         self.index_dir = index_dir
         self.retriever = Retriever(store, embedder)
-        self.aliases = Aliases(find_definitions(store.chunk(row).text for row in range(store.chunk_count)))
+        self.aliases = Aliases(store.definitions())  # found per document at index time
         self.answerer = answerer or ExtractiveAnswerer(self.organisations(), store.idf)
 
     @classmethod

@@ -31,6 +31,7 @@ from .store import (
     Fingerprint,
     IndexStore,
     Problem,
+    document_definitions,
     read_current,
     switch_current,
     update_stats,
@@ -136,7 +137,8 @@ def build_index(
                     parsed = _read(f.path, corpus_dir)
                     if not f.fingerprint.content_key:
                         f.fingerprint = Fingerprint(f.fingerprint.stat, _content_key(f.path))
-                    fresh[f.relative] = DocEntry(parsed, tuple(_chunk(parsed)), f.fingerprint)
+                    fresh[f.relative] = DocEntry(parsed, tuple(_chunk(parsed)), f.fingerprint,
+                                                 document_definitions(parsed.text))
                 except ReaderError as exc:
                     problems[f.relative] = Problem(f.relative, exc.reason, f.fingerprint)
                 _report(progress, READING, i, len(to_read))
@@ -172,7 +174,7 @@ def build_index(
                     doc_id = keep_docs[rel]
                     e = kept[doc_id]
                     vec_parts.append(prev.vectors[prev.rows_of(doc_id)])  # type: ignore[union-attr]
-                    e = DocEntry(e.parsed, e.chunks, files[rel].fingerprint)
+                    e = DocEntry(e.parsed, e.chunks, files[rel].fingerprint, e.definitions)
                 entries.append(e)
                 texts.extend(indexed_text(e.parsed.document, c) for c in e.chunks)
             vectors = np.concatenate(vec_parts) if vec_parts else np.zeros((0, dim), np.float32)

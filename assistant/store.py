@@ -4,15 +4,22 @@ Layout under the index directory::
 
     current                 one line: the name of the live build directory (replaced atomically)
     .lock                   held (fcntl) by a running build
-    build-<time>-<pid>/     meta.json, docs.sqlite, vectors.faiss, bm25/
+    build-<time>-<pid>/     meta.json, docs.sqlite, vectors.npy, [vectors.faiss], bm25/
 
 `docs.sqlite` keeps each document (metadata, cleaned text, sections, page offsets, reader problems, the
-file fingerprint used for incremental builds), each chunk with its row in the vector index, and the files
-that were skipped with one-line reasons. `vectors.faiss` is a flat inner-product index over normalised
-vectors, row i = chunk row i. `bm25/` is a bm25s index over `lexical_tokens` of the same indexed text.
+short forms it defines, its first chunk row and chunk count, the file fingerprint used for incremental
+builds), each chunk with its row in the vector index, and the files that were skipped with one-line
+reasons. `vectors.npy` holds the normalised float32 vectors, row i = chunk row i. `bm25/` is a bm25s index
+over `lexical_tokens` of the same indexed text.
 
-Reading is fast because everything a search touches (chunks, documents, vectors, BM25 matrix) is loaded
-once into memory; document texts stay in SQLite and are read on demand.
+Dense search is exact (one matrix-vector product over the memory-mapped vectors: ~10 ms per 100,000 rows
+on 2 cores, three times faster than faiss's IndexFlatIP for a single query) while the build has fewer than
+`APPROX_MIN_ROWS` chunks. Larger builds also get `vectors.faiss`, an IVF index with 8-bit scalar
+quantisation (~390 bytes a vector in RAM); its candidates are re-scored exactly from the memory-mapped
+vectors, so only the rows a query touches are read. See benchmarks/README.md for the measurements.
+
+Opening is cheap at any size: documents are loaded, chunks are fetched from SQLite on demand (with a small
+LRU cache), and vectors and the BM25 matrix are memory-mapped.
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ import re
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -38,10 +46,19 @@ from .types import Chunk, Document, ParsedDocument, Section
 CURRENT = "current"
 META = "meta.json"
 DOCS_DB = "docs.sqlite"
-VECTORS = "vectors.faiss"
+VECTORS = "vectors.npy"
+ANN_INDEX = "vectors.faiss"
 BM25_DIR = "bm25"
 BUILD_PREFIX = "build-"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+
+# Dense search: exact below this many chunks (numpy, ~36 ms at 300k on 2 cores), approximate (IVF-SQ8 with
+# exact re-scoring) from it. Measured in benchmarks/scale.py; see benchmarks/README.md.
+APPROX_MIN_ROWS = 250_000
+ANN_RESCORE = 4  # an approximate search fetches max(ANN_MIN_FETCH, k * ANN_RESCORE) candidates to re-score
+ANN_MIN_FETCH = 200
+ANN_NPROBE = 32
+CHUNK_CACHE = 4096  # chunks kept in memory after being read (LRU)
 
 
 # -- lexical tokens --------------------------------------------------------------------------------------
@@ -120,6 +137,8 @@ class DocEntry:
     parsed: ParsedDocument
     chunks: tuple[Chunk, ...]
     fingerprint: Fingerprint
+    # short form -> long form defined in the document's text (aliases.find_definitions); None: compute on write
+    definitions: dict[str, str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -141,6 +160,8 @@ class BuildMeta:
     chunks: int
     skipped: int
     format_version: int = FORMAT_VERSION
+    vector_index: str = "exact"  # "exact", or "ivf<nlist>-sq8" when vectors.faiss holds an approximate index
+    nprobe: int = 0
 
     @classmethod
     def from_json(cls, data: dict) -> "BuildMeta":
@@ -190,7 +211,8 @@ CREATE TABLE documents (
     ord INTEGER NOT NULL, doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT NOT NULL, kind TEXT NOT NULL,
     organisation TEXT, date TEXT, period TEXT, sha256 TEXT NOT NULL, pages INTEGER,
     text TEXT NOT NULL, page_offsets TEXT, problems TEXT NOT NULL,
-    file_stat TEXT NOT NULL, content_key TEXT NOT NULL, extra TEXT NOT NULL
+    file_stat TEXT NOT NULL, content_key TEXT NOT NULL, extra TEXT NOT NULL,
+    first_row INTEGER NOT NULL, n_chunks INTEGER NOT NULL, definitions TEXT NOT NULL
 );
 CREATE TABLE sections (
     doc_id TEXT NOT NULL, ord INTEGER NOT NULL, path TEXT NOT NULL, page_start INTEGER, page_end INTEGER,
@@ -227,6 +249,13 @@ def _fields(extra: str) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(extra).items()}
 
 
+def document_definitions(text: str) -> dict[str, str]:
+    """The short forms a document's text defines ("Peter Axon (PA)"), short -> long."""
+    from .aliases import find_definitions
+
+    return find_definitions([text])
+
+
 def write_build(
     build_dir: Path,
     *,
@@ -236,14 +265,15 @@ def write_build(
     vectors: np.ndarray,
     indexed_texts: Sequence[str],
     problems: Sequence[Problem],
+    approximate: bool | None = None,
+    token_lists: Sequence[list[str]] | None = None,
 ) -> BuildMeta:
     """Write a complete build into build_dir (which must be new). meta.json is written last.
 
     `vectors` and `indexed_texts` have one row per chunk, in the order of `entries` and their chunks.
+    `approximate` forces (True) or prevents (False) the approximate vector index; None chooses by size
+    (`APPROX_MIN_ROWS`). `token_lists` may pass `lexical_tokens` of the indexed texts already computed.
     """
-    import bm25s
-    import faiss
-
     build_dir = Path(build_dir)
     build_dir.mkdir(parents=True, exist_ok=False)
     n = sum(len(e.chunks) for e in entries)
@@ -257,12 +287,14 @@ def write_build(
         row = 0
         for ord_, e in enumerate(entries):
             d, p, f = e.parsed.document, e.parsed, e.fingerprint
+            definitions = e.definitions if e.definitions is not None else document_definitions(p.text)
             db.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (ord_, d.doc_id, d.path, d.title, d.kind, d.organisation, d.date.isoformat() if d.date else None,
                  d.period, d.sha256, d.pages, p.text,
                  json.dumps(list(p.page_offsets)) if p.page_offsets is not None else None,
-                 json.dumps(list(p.problems)), f.stat, f.content_key, _extra(d, _DOC_COLUMNS)),
+                 json.dumps(list(p.problems)), f.stat, f.content_key, _extra(d, _DOC_COLUMNS),
+                 row, len(e.chunks), json.dumps(definitions, sort_keys=True)),
             )
             db.executemany(
                 "INSERT INTO sections VALUES (?,?,?,?,?,?,?)",
@@ -283,13 +315,17 @@ def write_build(
     finally:
         db.close()
 
-    index = faiss.IndexFlatIP(dim)
-    if n:
-        index.add(vectors)
-    faiss.write_index(index, str(build_dir / VECTORS))
+    np.save(build_dir / VECTORS, vectors)
+    if approximate is None:
+        approximate = n >= APPROX_MIN_ROWS
+    vector_index, nprobe = "exact", 0
+    if approximate and n:
+        vector_index, nprobe = write_ann_index(build_dir / ANN_INDEX, vectors)
 
-    tokens = [lexical_tokens(t) for t in indexed_texts]
+    tokens = token_lists if token_lists is not None else [lexical_tokens(t) for t in indexed_texts]
     if any(tokens):
+        import bm25s
+
         bm25 = bm25s.BM25()
         bm25.index(tokens, show_progress=False)
         bm25.save(str(build_dir / BM25_DIR), show_progress=False)
@@ -299,16 +335,45 @@ def write_build(
     meta = BuildMeta(
         model=model, dim=dim, chunker_version=config.CHUNKER_VERSION,
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        documents=len(entries), chunks=n, skipped=len(problems),
+        documents=len(entries), chunks=n, skipped=len(problems), vector_index=vector_index, nprobe=nprobe,
     )
     tmp = build_dir / (META + ".tmp")
     tmp.write_text(json.dumps(meta.__dict__, indent=2) + "\n")
     os.replace(tmp, build_dir / META)
-    for name in (DOCS_DB, VECTORS, META):
+    for name in (DOCS_DB, VECTORS, META) + ((ANN_INDEX,) if vector_index != "exact" else ()):
         with open(build_dir / name, "rb") as fh:
             os.fsync(fh.fileno())
     _fsync_dir(build_dir)
     return meta
+
+
+def ann_nlist(n: int) -> int:
+    """IVF lists for n vectors: ~4 sqrt(n) (4,000 at 1M), at least 1 and at most n / 39 (faiss's minimum
+    training points per list)."""
+    return int(max(1, min(4 * round(np.sqrt(n)), n // 39)))
+
+
+def write_ann_index(path: Path, vectors: np.ndarray, *, nlist: int | None = None, nprobe: int = ANN_NPROBE,
+                    train_size: int = 100_000) -> tuple[str, int]:
+    """Write an IVF index with 8-bit scalar quantisation (inner product) over `vectors`; (name, nprobe)."""
+    import faiss
+
+    n, dim = vectors.shape
+    nlist = nlist or ann_nlist(n)
+    quantizer = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                          faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(0)
+    train_size = max(train_size, 40 * nlist)  # faiss wants >= 39 points per list
+    sample = vectors if n <= train_size else vectors[np.sort(rng.choice(n, train_size, replace=False))]
+    index.cp.niter = 10
+    index.train(np.ascontiguousarray(sample))
+    for start in range(0, n, 100_000):
+        index.add(np.ascontiguousarray(vectors[start : start + 100_000]))
+    tmp = path.with_name(path.name + ".tmp")
+    faiss.write_index(index, str(tmp))
+    os.replace(tmp, path)
+    return f"ivf{nlist}-sq8", min(nprobe, nlist)
 
 
 def _write_empty_bm25(directory: Path, num_docs: int) -> None:
@@ -327,18 +392,36 @@ def _date(s: str | None) -> dt.date | None:
     return dt.date.fromisoformat(s) if s else None
 
 
+_CHUNK_SELECT = ("SELECT chunk_id, doc_id, text, page_start, page_end, section_path, char_start, char_end, extra"
+                 " FROM chunks")
+
+
+def _chunk_of(r: tuple) -> Chunk:
+    cid, doc_id, text, ps, pe, sp, cs, ce, extra = r
+    return Chunk(cid, doc_id, text, ps, pe, tuple(json.loads(sp)), cs, ce, **_fields(extra))
+
+
+def _load_array(path: Path) -> np.ndarray:
+    """A saved array, memory-mapped (only the pages a query touches are read); empty arrays are loaded."""
+    try:
+        return np.load(path, mmap_mode="r")
+    except ValueError:  # numpy cannot mmap a zero-length array
+        return np.load(path)
+
+
 class _Bm25Scores:
     """Query-time reader of a saved bm25s index: vocabulary plus the precomputed CSC score matrix.
 
     Scores are exactly `bm25s.BM25.get_scores_from_ids` (a test checks this), but loading does not import
-    bm25s, whose scipy.sparse import alone costs ~130 ms of every cold start.
+    bm25s, whose scipy.sparse import alone costs ~130 ms of every cold start. The matrix is memory-mapped,
+    and a query's postings are summed with one `np.bincount` (np.add.at is ~10x slower on long postings).
     """
 
     def __init__(self, directory: Path):
         params = json.loads((directory / "params.index.json").read_text())
         self.vocab: dict[str, int] = json.loads((directory / "vocab.index.json").read_text())
-        self.data = np.load(directory / "data.csc.index.npy")
-        self.indices = np.load(directory / "indices.csc.index.npy")
+        self.data = _load_array(directory / "data.csc.index.npy")
+        self.indices = _load_array(directory / "indices.csc.index.npy")
         self.indptr = np.load(directory / "indptr.csc.index.npy")
         self.num_docs = int(params["num_docs"])
         nnoc = directory / "nonoccurrence_array.index.npy"
@@ -346,62 +429,68 @@ class _Bm25Scores:
         self.dtype = np.dtype(params.get("dtype", "float32"))
 
     def scores(self, ids: list[int]) -> np.ndarray:
-        out = np.zeros(self.num_docs, dtype=self.dtype)
-        for t in ids:
-            start, end = self.indptr[t], self.indptr[t + 1]
-            np.add.at(out, self.indices[start:end], self.data[start:end])
+        if not ids:
+            out = np.zeros(self.num_docs, dtype=self.dtype)
+        else:
+            spans = [(int(self.indptr[t]), int(self.indptr[t + 1])) for t in ids]
+            rows = np.concatenate([self.indices[a:b] for a, b in spans])
+            weights = np.concatenate([self.data[a:b] for a, b in spans])
+            out = np.bincount(rows, weights=weights, minlength=self.num_docs).astype(self.dtype)
         if self.nonoccurrence is not None:
             out += self.nonoccurrence[ids].sum()
         return out
 
 
 class IndexStore:
-    """A loaded build: chunk and document metadata in memory, vectors and BM25 ready to search.
+    """A loaded build: document metadata in memory, chunks read on demand, vectors and BM25 memory-mapped.
 
-    Safe to share between threads (the SQLite connection is guarded by a lock).
+    Safe to share between threads (the SQLite connection and the chunk cache are guarded by a lock).
     """
 
     def __init__(self, build_dir: Path, meta: BuildMeta):
-        import faiss
-
         self.build_dir = Path(build_dir)
         self.meta = meta
         self._lock = threading.Lock()
         self._db = sqlite3.connect(f"file:{self.build_dir / DOCS_DB}?mode=ro", uri=True, check_same_thread=False)
         self._docs: dict[str, Document] = {}
         self._doc_order: list[str] = []
-        for (doc_id, path, title, kind, org, date, period, sha, pages, extra) in self._db.execute(
-            "SELECT doc_id, path, title, kind, organisation, date, period, sha256, pages, extra FROM documents"
-            " ORDER BY ord"
+        self._rows_of: dict[str, np.ndarray] = {}
+        self._definitions: list[dict[str, str]] = []
+        counts: list[int] = []
+        for (doc_id, path, title, kind, org, date, period, sha, pages, extra, first, n, defs) in self._db.execute(
+            "SELECT doc_id, path, title, kind, organisation, date, period, sha256, pages, extra, first_row,"
+            " n_chunks, definitions FROM documents ORDER BY ord"
         ):
             self._docs[doc_id] = Document(doc_id, path, title, kind, org, _date(date), period, sha, pages,
                                           **_fields(extra))
             self._doc_order.append(doc_id)
-        self._chunks: list[Chunk] = [
-            Chunk(cid, doc_id, text, ps, pe, tuple(json.loads(sp)), cs, ce, **_fields(extra))
-            for (cid, doc_id, text, ps, pe, sp, cs, ce, extra) in self._db.execute(
-                "SELECT chunk_id, doc_id, text, page_start, page_end, section_path, char_start, char_end, extra"
-                " FROM chunks ORDER BY row"
-            )
-        ]
-        self._rows_of: dict[str, np.ndarray] = {}
-        doc_ids = [c.doc_id for c in self._chunks]
-        start = 0
-        for i in range(1, len(doc_ids) + 1):  # a document's chunks are contiguous rows
-            if i == len(doc_ids) or doc_ids[i] != doc_ids[start]:
-                self._rows_of[doc_ids[start]] = np.arange(start, i, dtype=np.int64)
-                start = i
-        self._faiss = faiss.read_index(str(self.build_dir / VECTORS))
-        if self._faiss.ntotal != len(self._chunks) or self._faiss.d != meta.dim:
+            if n:  # a document's chunks are contiguous rows
+                self._rows_of[doc_id] = np.arange(first, first + n, dtype=np.int64)
+            counts.append(n)
+            self._definitions.append(json.loads(defs))
+        self._ord = {d: i for i, d in enumerate(self._doc_order)}
+        self._chunk_count = int(sum(counts))
+        # The document (its position in documents()) of every row: 4 bytes a chunk.
+        self._doc_index = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        self._cache: OrderedDict[int, Chunk] = OrderedDict()
+        self._vectors = (_load_array(self.build_dir / VECTORS) if self._chunk_count
+                         else np.zeros((0, meta.dim), dtype=np.float32))
+        if self._vectors.shape != (self._chunk_count, meta.dim):
             raise IndexMismatch(f"{self.build_dir}: vectors do not match chunks; run `boardroom index`")
-        # Our own copy (a view into faiss memory would dangle once the index is freed); ~1.5 MB per 1,000 chunks.
-        self._vectors = (
-            faiss.rev_swig_ptr(self._faiss.get_xb(), self._faiss.ntotal * self._faiss.d)
-            .reshape(self._faiss.ntotal, self._faiss.d).copy()
-            if self._faiss.ntotal
-            else np.zeros((0, meta.dim), dtype=np.float32)
-        )
-        self._vectors.flags.writeable = False
+        self._ann: Any = None
+        if meta.vector_index != "exact" and self._chunk_count:
+            import faiss
+
+            self._ann = faiss.read_index(str(self.build_dir / ANN_INDEX))
+            if self._ann.ntotal != self._chunk_count:
+                raise IndexMismatch(f"{self.build_dir}: vectors do not match chunks; run `boardroom index`")
+            self._ann.nprobe = meta.nprobe or ANN_NPROBE
+            # Re-scoring reads ~200 scattered rows a query: without this, readahead maps in ~1 GB at 1M.
+            mapped = getattr(self._vectors, "_mmap", None)
+            if mapped is not None and hasattr(mapped, "madvise"):
+                import mmap
+
+                mapped.madvise(mmap.MADV_RANDOM)
         self._bm25 = _Bm25Scores(self.build_dir / BM25_DIR)
 
     # -- opening ---------------------------------------------------------------------------------------
@@ -429,8 +518,7 @@ class IndexStore:
                 if problem:
                     raise IndexMismatch(f"the index at {index_dir} {problem}; run `boardroom index` to rebuild it")
                 return cls(build_dir, meta)
-            except (FileNotFoundError, sqlite3.OperationalError, RuntimeError, KeyError, TypeError,
-                    json.JSONDecodeError) as exc:
+            except (OSError, sqlite3.OperationalError, RuntimeError, KeyError, TypeError, ValueError) as exc:
                 if attempt == 2 or read_current(index_dir) == build_dir:
                     raise IndexMissing(
                         f"the index at {index_dir} is incomplete or damaged ({type(exc).__name__}); "
@@ -482,39 +570,107 @@ class IndexStore:
     # -- chunks ----------------------------------------------------------------------------------------
     @property
     def chunk_count(self) -> int:
-        return len(self._chunks)
+        return self._chunk_count
 
     def chunk(self, row: int) -> Chunk:
-        return self._chunks[row]
+        """The chunk at a vector/BM25 row (read from SQLite on first use, then cached). IndexError if none."""
+        row = int(row)
+        if row < 0:
+            row += self._chunk_count
+        if not 0 <= row < self._chunk_count:
+            raise IndexError(f"chunk row {row} out of range")
+        with self._lock:
+            hit = self._cache.get(row)
+            if hit is not None:
+                self._cache.move_to_end(row)
+                return hit
+            found = self._db.execute(_CHUNK_SELECT + " WHERE row = ?", (row,)).fetchone()
+            return self._remember(row, _chunk_of(found))
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
-        return [self._chunks[r] for r in self.rows_of(doc_id)]
+        rows = self.rows_of(doc_id)
+        if not len(rows):
+            return []
+        with self._lock:
+            found = self._db.execute(_CHUNK_SELECT + " WHERE row BETWEEN ? AND ? ORDER BY row",
+                                     (int(rows[0]), int(rows[-1]))).fetchall()
+        return [_chunk_of(r) for r in found]
+
+    def _remember(self, row: int, chunk: Chunk) -> Chunk:
+        self._cache[row] = chunk
+        if len(self._cache) > CHUNK_CACHE:
+            self._cache.popitem(last=False)
+        return chunk
+
+    def doc_id_of(self, row: int) -> str:
+        """The document of a row, without reading the chunk."""
+        return self._doc_order[int(self._doc_index[row])]
 
     def rows_of(self, doc_id: str) -> np.ndarray:
         """The vector/BM25 rows of a document's chunks (empty for an unknown or chunk-less document)."""
         return self._rows_of.get(doc_id, np.zeros(0, dtype=np.int64))
 
+    def definitions(self) -> dict[str, str]:
+        """Short form -> long form over the corpus: each document's definitions, merged; where documents
+        disagree, the long form most documents use wins (then the earliest document's)."""
+        votes: dict[str, dict[str, int]] = {}
+        for defs in self._definitions:
+            for short, long in defs.items():
+                forms = votes.setdefault(short, {})
+                forms[long] = forms.get(long, 0) + 1
+        return {short: max(forms, key=forms.__getitem__) for short, forms in votes.items()}
+
     @property
     def vectors(self) -> np.ndarray:
-        """All chunk vectors, row i = chunk i (read-only view)."""
+        """All chunk vectors, row i = chunk i (read-only, memory-mapped)."""
         return self._vectors
 
     # -- search ----------------------------------------------------------------------------------------
     def dense_search(self, qvec: np.ndarray, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The k rows with the highest inner product with qvec, best first; optionally only among `rows`."""
+        """The k rows with the highest inner product with qvec, best first; optionally only among `rows`.
+
+        Exact, unless the build has an approximate index and more than APPROX_MIN_ROWS rows are searched:
+        then the IVF-SQ8 index (restricted to `rows` with a bitmap selector) proposes candidates that are
+        re-scored exactly.
+        """
         q = np.asarray(qvec, dtype=np.float32).reshape(-1)
-        if rows is None:
-            if not self._chunks or k <= 0:
+        if k <= 0 or not self._chunk_count:
+            return []
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.int64)
+            if len(rows) == 0:
                 return []
-            scores, ids = self._faiss.search(q[None, :], min(k, len(self._chunks)))
-            return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-        rows = np.asarray(rows, dtype=np.int64)
-        return _top_k(rows, self._vectors[rows] @ q, k)
+        searched = self._chunk_count if rows is None else len(rows)
+        if self._ann is None or searched < APPROX_MIN_ROWS:
+            if rows is None:
+                return _top_k(np.arange(self._chunk_count, dtype=np.int64), self._vectors @ q, k)
+            return _top_k(rows, self._subset(rows) @ q, k)
+        return self._ann_search(q, k, rows)
+
+    def _subset(self, rows: np.ndarray) -> np.ndarray:
+        if len(rows) and rows[-1] - rows[0] + 1 == len(rows) and np.all(np.diff(rows) == 1):
+            return self._vectors[int(rows[0]) : int(rows[-1]) + 1]  # one document: a slice, no copy
+        return self._vectors[rows]
+
+    def _ann_search(self, q: np.ndarray, k: int, rows: np.ndarray | None) -> list[tuple[int, float]]:
+        import faiss
+
+        fetch = min(max(ANN_MIN_FETCH, k * ANN_RESCORE), self._chunk_count)
+        params = None
+        if rows is not None:
+            mask = np.zeros(self._chunk_count, dtype=bool)
+            mask[rows] = True
+            bitmap = np.packbits(mask, bitorder="little")
+            params = faiss.SearchParametersIVF(sel=faiss.IDSelectorBitmap(self._chunk_count, faiss.swig_ptr(bitmap)),
+                                               nprobe=self._ann.nprobe)
+        _, ids = self._ann.search(q[None, :], fetch, params=params)
+        found = np.unique(ids[0][ids[0] >= 0])
+        return _top_k(found, self._vectors[found] @ q, k)
 
     def lexical_search(self, query: str, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
         """BM25 over `lexical_tokens`; only rows with a positive score, best first; optionally only `rows`."""
         ids = [self._bm25.vocab[t] for t in lexical_tokens(query) if t in self._bm25.vocab]
-        if not ids or not self._chunks:
+        if not ids or not self._chunk_count:
             return []
         scores = self._bm25.scores(ids)
         if rows is None:
@@ -547,7 +703,8 @@ class IndexStore:
                 self._docs[doc_id], text, tuple(self.sections(doc_id)),
                 tuple(json.loads(offsets)) if offsets is not None else None, tuple(json.loads(problems)),
             )
-            out[doc_id] = DocEntry(parsed, tuple(self.chunks_of(doc_id)), Fingerprint(stat, key))
+            out[doc_id] = DocEntry(parsed, tuple(self.chunks_of(doc_id)), Fingerprint(stat, key),
+                                   self._definitions[self._ord[doc_id]])
         return out
 
     def fingerprints(self) -> dict[str, tuple[str | None, Fingerprint]]:

@@ -197,3 +197,20 @@ def test_kill_9_mid_build_leaves_the_previous_index_usable(tmp_path):
     report = build_index(corpus, index, embedder=EMB)  # the next build completes and tidies up
     assert len(_open(index).documents()) == report.documents == 3 + 6 * 6
     assert [p.name for p in index.iterdir() if p.is_dir()] == [read_current(index).name]
+
+
+def test_short_forms_are_found_at_index_time_and_copied_for_unchanged_files(tmp_path, monkeypatch):
+    import assistant.indexer as indexer
+    import assistant.store as store_module
+
+    corpus, index = _corpus(tmp_path / "corpus"), tmp_path / "index"
+    (corpus / "minutes.md").write_text("# Minutes\n\nPresent: Peter Axon (PA), Chief Executive. PA stated it.\n")
+    build_index(corpus, index, embedder=EMB)
+    assert _open(index).definitions() == {"PA": "Peter Axon"}
+    read = []
+    monkeypatch.setattr(indexer, "document_definitions", lambda text: read.append(text) or {"CHC": "Care Home Cost"})
+    monkeypatch.setattr(store_module, "document_definitions", lambda text: pytest.fail("recomputed on write"))
+    (corpus / "new.md").write_text("# New\n\nContinuing Health Care (CHC) was discussed.\n")
+    build_index(corpus, index, embedder=EMB)
+    assert len(read) == 1  # only the new file was scanned; the others' short forms were copied
+    assert _open(index).definitions() == {"PA": "Peter Axon", "CHC": "Care Home Cost"}

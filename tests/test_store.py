@@ -200,3 +200,28 @@ def test_optional_chunk_fields_round_trip(tmp_path):
 
 def _open_hash(index_dir):
     return IndexStore.open(index_dir, model=EMB.name, dim=EMB.dim)
+
+
+# -- short forms found at index time -------------------------------------------------------------------
+
+def test_definitions_are_stored_per_document_and_merged(tmp_path):
+    a = _entry("a", "Minutes A", ["Present: Peter Axon (PA), Chief Executive.", "PA stated the plan was agreed."])
+    b = _entry("b", "Minutes B", ["Continuing Health Care (CHC) costs rose.", "Peter Axon (PA) chaired."])
+    c = _entry("c", "Minutes C", ["Patient Advice (PA) service was reviewed."])
+    build = tmp_path / "build-d"
+    _write(build, entries=[a, b, c])
+    switch_current(tmp_path, build)
+    s = _open_hash(tmp_path)
+    # two documents say PA is Peter Axon, one says Patient Advice: the most frequent long form wins
+    assert s.definitions() == {"PA": "Peter Axon", "CHC": "Continuing Health Care"}
+    assert s.entries(["c"])["c"].definitions == {"PA": "Patient Advice"}  # kept per document for copying
+
+
+def test_chunks_are_read_on_demand_and_cached(built, monkeypatch):
+    monkeypatch.setattr(store, "CHUNK_CACHE", 2)
+    built._cache.clear()
+    assert [built.chunk(r) for r in range(5)] == [c for e in ENTRIES for c in e.chunks]
+    assert len(built._cache) == 2 and built.chunk(-1) == ENTRIES[1].chunks[-1]
+    assert built.doc_id_of(4) == "perf" and built.doc_id_of(0) == "fin"
+    with pytest.raises(IndexError):
+        built.chunk(5)

@@ -42,29 +42,32 @@ def split_units(passage: Passage) -> list[Unit]:
     units: list[Unit] = []
     # A chunk that continues a table starts with the header row it carries from the table's first chunk.
     header: list[str] | None = passage.chunk.table_header.split(" | ") if passage.chunk.table_header else None
+    in_table = header is not None
     for start, end, is_row in _blocks(text):
         body = text[start:end]
-        if is_row:
-            cells = [c.strip() for c in body.split("\t")]
-            if header is None:
-                header = cells
-                shown = " | ".join(c for c in cells if c)
-            else:
-                shown = _row_with_header(cells, header)
+        cells = [c.strip() for c in body.split("\t")]
+        if is_row and not in_table and _looks_like_header(cells):
+            header, in_table = cells, True  # a header row labels the rows below; it states nothing itself
+            continue
+        in_table = is_row
+        if not is_row:
+            header = None
+        if is_row and len(body) <= LONG_ROW:
+            shown = _row_with_header(cells, header) if header else " | ".join(c for c in cells if c)
             if start == 0 and passage.chunk.row_head:  # the rest of a row cut across chunks: say whose row
                 shown = f"{passage.chunk.row_head} … {' | '.join(c for c in cells if c)}"
             units.append(Unit(passage, start, end, _clean(shown), True))
             continue
-        header = None
+        # Prose, and rows long enough to hold prose (minutes kept in tables): one unit per sentence.
         offset = 0
         for piece in _sentences(body):
             i = body.find(piece, offset)
             offset = i + len(piece)
-            shown = _clean(piece)
+            shown = _clean(piece.replace("\t", " | ") if is_row else piece)
             if start + i == 0 and passage.chunk.row_head:  # the end of a row cut across chunks
                 shown = f"{passage.chunk.row_head} … {shown}"
             if len(shown) > 3:
-                units.append(Unit(passage, start + i, start + i + len(piece), shown, False))
+                units.append(Unit(passage, start + i, start + i + len(piece), shown, is_row))
     return units
 
 
@@ -103,6 +106,17 @@ def _sentences(line: str) -> list[str]:
     if buf:
         parts.append(buf)
     return [p.strip() for p in parts if p.strip()]
+
+
+LONG_ROW = 300  # characters: a row this long is prose in a table cell, quoted sentence by sentence
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    """A table's first row is a header when it has three or more short, non-numeric labels; two-column
+    tables are usually label/value pairs ("Chair:" | "Josie Spencer"), whose first row is data."""
+    filled = [c for c in cells if c]
+    return (len(filled) >= 3 and all(len(c) <= 60 for c in filled)
+            and sum(bool(re.fullmatch(r"[£$€]?[\d.,%\s-]+[mk]?", c)) for c in filled) <= len(filled) // 3)
 
 
 def _row_with_header(cells: list[str], header: list[str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -66,6 +67,7 @@ def normalise_period(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16384)
 def org_keys(organisation: str) -> frozenset[str]:
     """The distinctive words of an organisation's name: 'Derby and Derbyshire ICB' -> {derby, derbyshire}."""
     words = re.findall(r"[a-z]+", organisation.lower())

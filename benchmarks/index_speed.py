@@ -122,6 +122,45 @@ def main() -> None:
             runs.append(time.perf_counter() - t)
         print(f"store load            {float(cold[0]) * 1000:7.1f} ms cold (fresh process, incl. imports); "
               f"{min(runs) * 1000:.1f} ms warm ({cold[1]} chunks)")
+        _query_latency(corpus, index)
+
+
+def _percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p50 = ordered[len(ordered) // 2]
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
+
+
+def _query_latency(corpus: Path, index: Path) -> None:
+    """Warm search and answer latency over the development questions (targets: search p95 <= 50 ms,
+    answer p95 <= 150 ms), each question asked after its dialog's earlier turns."""
+    from assistant.assistant import Assistant
+    from assistant.evaluation import load_items
+    from assistant.types import Turn
+
+    dev = config.PROJECT_DIR.parent / "shared" / "eval" / "dev.jsonl"
+    if not dev.exists():
+        print("query latency         skipped (no ../shared/eval/dev.jsonl)")
+        return
+    assistant = Assistant.open(corpus, index, build_if_missing=False)
+    groups = load_items(dev)
+    assistant.ask(groups[0][0].question)  # warm caches and the encoder
+    search_ms, answer_ms = [], []
+    for _ in range(3):
+        for group in groups:
+            history: list[Turn] = []
+            for item in group:
+                t = time.perf_counter()
+                assistant.retrieve(item.question, history)
+                search_ms.append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                answer = assistant.ask(item.question, history)
+                answer_ms.append((time.perf_counter() - t) * 1000)
+                history.append(Turn(item.question, answer))
+    print(f"search (warm)         {_percentiles(search_ms)}  over {len(search_ms)} dev questions x3 "
+          f"(target p95 <= 50 ms)")
+    print(f"answer (warm)         {_percentiles(answer_ms)}  (target p95 <= 150 ms)")
 
 
 if __name__ == "__main__":

@@ -43,8 +43,13 @@ def split_units(passage: Passage) -> list[Unit]:
     # A chunk that continues a table starts with the header row it carries from the table's first chunk.
     header: list[str] | None = passage.chunk.table_header.split(" | ") if passage.chunk.table_header else None
     in_table = header is not None
-    for start, end, is_row in _blocks(text):
+    for start, end, is_row in _label_value_tables(text, _blocks(text)):
         body = text[start:end]
+        if "\n" in body:  # a small label/value table, quoted whole: each value needs the others' context
+            pairs = [[c.strip() for c in line.split("\t") if c.strip()] for line in body.split("\n")]
+            units.append(Unit(passage, start, end, _clean("; ".join(" ".join(p) for p in pairs)), True))
+            in_table, header = True, None
+            continue
         cells = [c.strip() for c in body.split("\t")]
         if is_row and not in_table and _looks_like_header(cells):
             header, in_table = cells, True  # a header row labels the rows below; it states nothing itself
@@ -108,6 +113,31 @@ def _sentences(line: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def _label_value_tables(text: str, blocks: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """Runs of two to ten rows of exactly two cells with a short label ("Chair:" | "Josie Spencer") merged
+    into one block: such a table reads as one statement ("Report of: the Remuneration Committee; Chair:
+    Josie Spencer …"), and a row alone would not say what it is about."""
+    def is_pair(block: tuple[int, int, bool]) -> bool:
+        cells = [c.strip() for c in text[block[0]:block[1]].split("\t") if c.strip()]
+        return block[2] and len(cells) == 2 and len(cells[0]) <= LABEL_MAX
+
+    merged: list[tuple[int, int, bool]] = []
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and is_pair(blocks[j]) and (j == i or "\n\n" not in text[blocks[j - 1][1]:blocks[j][0]]):
+            j += 1
+        if 2 <= j - i <= LABEL_TABLE_MAX_ROWS:
+            merged.append((blocks[i][0], blocks[j - 1][1], True))
+            i = j
+        else:
+            merged.append(blocks[i])
+            i += 1
+    return merged
+
+
+LABEL_MAX = 40  # characters of a label cell
+LABEL_TABLE_MAX_ROWS = 10
 LONG_ROW = 300  # characters: a row this long is prose in a table cell, quoted sentence by sentence
 
 

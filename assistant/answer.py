@@ -101,6 +101,7 @@ def _cues(unit: Unit, intent: Intent, idf: Callable[[str], float]) -> float:
 MAX_SENTENCES_SHOWN = 5  # an answer is one to five sentences (or a list)
 CLAUSE_MIN_SUPPORT = 0.3  # a part of a question adds its best sentence only when that sentence carries this much
 SIDE_SHARE = 0.4  # the other side of a comparison joins the answer at this share of the best score
+QUALIFIER_MAX = 100  # characters: a sentence this short right after the best one joins it
 NEIGHBOUR_SHARE = 0.5  # a neighbouring sentence joins the answer at half the best sentence's score
 def _key(s: "Scored") -> tuple[str, int]:
     return s.unit.passage.chunk.chunk_id, s.unit.start
@@ -273,14 +274,21 @@ class ExtractiveAnswerer:
         def beside(s: Scored) -> bool:
             return any(c.unit.passage is s.unit.passage and abs(c.index - s.index) == 1 for c in chosen)
 
+        def qualifies_best(s: Scored) -> bool:
+            """A short sentence right after the best one, in its paragraph, usually qualifies it ("Out of
+            Area Placements remain an area of challenged delivery.")."""
+            unit = s.unit
+            return (unit.passage is best.unit.passage and s.index == best.index + 1 and not unit.is_row
+                    and len(unit.text) <= QUALIFIER_MAX and "\n" not in unit.passage.chunk.text[best.unit.end:unit.start])
+
         for s in scored[1:]:
             if len(chosen) >= limit:
                 break
-            if s.unit.text.lower() in seen or s.score < min(floor, neighbour_floor):
+            if s.unit.text.lower() in seen or (s.score < min(floor, neighbour_floor) and not qualifies_best(s)):
                 continue
             adds = s.covered - covered
             if s.score >= floor and (adds or intent.wants_list or s.score >= best.score * 0.85) \
-                    or (beside(s) and s.score >= neighbour_floor):
+                    or (beside(s) and s.score >= neighbour_floor) or qualifies_best(s):
                 chosen.append(s)
                 covered |= s.covered
                 seen.add(s.unit.text.lower())

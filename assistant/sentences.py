@@ -43,9 +43,10 @@ def split_units(passage: Passage) -> list[Unit]:
     # A chunk that continues a table starts with the header row it carries from the table's first chunk.
     header: list[str] | None = passage.chunk.table_header.split(" | ") if passage.chunk.table_header else None
     in_table = header is not None
-    for start, end, is_row in _label_value_tables(text, _blocks(text)):
+    for start, end, kind in _label_value_tables(text, _blocks(text)):
         body = text[start:end]
-        if "\n" in body:  # a small label/value table, quoted whole: each value needs the others' context
+        is_row = kind != PROSE
+        if kind == PAIRS:  # a small label/value table, quoted whole: each value needs the others' context
             pairs = [[c.strip() for c in line.split("\t") if c.strip()] for line in body.split("\n")]
             units.append(Unit(passage, start, end, _clean("; ".join(" ".join(p) for p in pairs)), True))
             in_table, header = True, None
@@ -79,9 +80,9 @@ def split_units(passage: Passage) -> list[Unit]:
 _CONTINUES = re.compile(r"^\s*[a-z0-9£(%&]")
 
 
-def _blocks(text: str) -> list[tuple[int, int, bool]]:
-    """(start, end, is_table_row) spans: each tab-separated line alone, wrapped prose lines joined."""
-    spans: list[tuple[int, int, bool]] = []
+def _blocks(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) spans: each tab-separated line alone (ROW), wrapped prose lines joined (PROSE)."""
+    spans: list[tuple[int, int, str]] = []
     pos = 0
     for line in text.splitlines(keepends=True):
         start, body = pos, line.rstrip("\r\n")
@@ -90,14 +91,14 @@ def _blocks(text: str) -> list[tuple[int, int, bool]]:
             continue
         end = start + len(body)
         if "\t" in body:
-            spans.append((start, end, True))
+            spans.append((start, end, ROW))
             continue
-        if spans and not spans[-1][2] and _CONTINUES.match(body):
+        if spans and spans[-1][2] == PROSE and _CONTINUES.match(body):
             prev_start, prev_end, _ = spans[-1]
             if not text[prev_start:prev_end].rstrip().endswith((".", "!", "?", ":")):
-                spans[-1] = (prev_start, end, False)
+                spans[-1] = (prev_start, end, PROSE)
                 continue
-        spans.append((start, end, False))
+        spans.append((start, end, PROSE))
     return spans
 
 
@@ -113,13 +114,16 @@ def _sentences(line: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _label_value_tables(text: str, blocks: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+PROSE, ROW, PAIRS = "prose", "row", "pairs"  # kinds of block
+
+
+def _label_value_tables(text: str, blocks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Runs of two to ten rows of exactly two cells with a short label ("Chair:" | "Josie Spencer") merged
     into one block: such a table reads as one statement ("Report of: the Remuneration Committee; Chair:
     Josie Spencer …"), and a row alone would not say what it is about."""
     def is_pair(block: tuple[int, int, bool]) -> bool:
         cells = [c.strip() for c in text[block[0]:block[1]].split("\t") if c.strip()]
-        return block[2] and len(cells) == 2 and len(cells[0]) <= LABEL_MAX
+        return block[2] == ROW and len(cells) == 2 and len(cells[0]) <= LABEL_MAX
 
     merged: list[tuple[int, int, bool]] = []
     i = 0
@@ -128,7 +132,7 @@ def _label_value_tables(text: str, blocks: list[tuple[int, int, bool]]) -> list[
         while j < len(blocks) and is_pair(blocks[j]) and (j == i or "\n\n" not in text[blocks[j - 1][1]:blocks[j][0]]):
             j += 1
         if 2 <= j - i <= LABEL_TABLE_MAX_ROWS:
-            merged.append((blocks[i][0], blocks[j - 1][1], True))
+            merged.append((blocks[i][0], blocks[j - 1][1], PAIRS))
             i = j
         else:
             merged.append(blocks[i])

@@ -59,3 +59,19 @@ def test_abstains_when_the_only_support_is_about_another_body_or_year():
     q = make("In 2023/24 the system reported a £59.8m deficit against a break-even plan.")
     assert ans.compose("What was Derby and Derbyshire's deficit in 2024/25?", [q]).abstained
     assert not ans.compose("What was Derby and Derbyshire's deficit in 2023/24?", [q]).abstained
+
+
+def test_wrapped_prose_is_one_sentence_and_label_value_tables_are_one_statement():
+    text = ("the ICB and wider system reported deficits of £14.9m and\n£17.8m respectively at the end of the year.\n\n"
+            "Report of:\tthe Remuneration Committee\nChair:\tJosie Spencer, Non-Executive Director\n")
+    units = split_units(make(text))
+    assert units[0].text == ("the ICB and wider system reported deficits of £14.9m and £17.8m respectively at the "
+                             "end of the year.")
+    assert units[1].text == "Report of: the Remuneration Committee; Chair: Josie Spencer, Non-Executive Director"
+    assert text[units[1].start:units[1].end].startswith("Report of:")
+
+
+def test_a_header_row_labels_rows_and_is_not_quoted_itself():
+    text = "Metric\tAug 24\tAug 23\tVariance\nGP appointments (all)\t485,982\t506,811\t-4.1%\n"
+    units = split_units(make(text))
+    assert [u.text for u in units] == ["GP appointments (all); Aug 24: 485,982; Aug 23: 506,811; Variance: -4.1%"]

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from collections.abc import Callable
 from typing import Protocol
 
-from .concepts import Concepts, meta_words, passage_words, words_of
+from .concepts import Concepts, meta_words, passage_words, title_words, words_of
 from .people import names_person
 from .sentences import Unit, split_units
 from .query import QueryFacts, analyse, named_organisations, org_keys, period_end
 from .store import lexical_tokens
-from .types import Answer, Citation, Passage
+from .types import Answer, Citation, Document, Passage
 
 NOT_FOUND = "The papers don't say."
 
@@ -101,6 +101,7 @@ def _cues(unit: Unit, intent: Intent, idf: Callable[[str], float]) -> float:
 MAX_SENTENCES_SHOWN = 5  # an answer is one to five sentences (or a list)
 CLAUSE_MIN_SUPPORT = 0.3  # a part of a question adds its best sentence only when that sentence carries this much
 SIDE_SHARE = 0.4  # the other side of a comparison joins the answer at this share of the best score
+TITLE_WORDS_NAMING = 2  # distinctive title words a question must use to name a kind of paper
 QUALIFIER_MAX = 100  # characters: a sentence this short right after the best one joins it
 NEIGHBOUR_SHARE = 0.5  # a neighbouring sentence joins the answer at half the best sentence's score
 def _key(s: "Scored") -> tuple[str, int]:
@@ -130,9 +131,10 @@ class ExtractiveAnswerer:
     """
 
     def __init__(self, organisations: list[str] | None = None, idf: Callable[[str], float] | None = None, *,
-                 passages_considered: int = 8, min_support: float = 0.5, min_raw_support: float = 0.4,
+                 documents: list[Document] | None = None, passages_considered: int = 8, min_support: float = 0.5, min_raw_support: float = 0.4,
                  max_sentences: int = 4, max_list_items: int = 8):
         self.organisations = organisations or []
+        self.documents = documents or []
         self.idf = idf or (lambda token: 1.0)
         self.passages_considered = passages_considered
         self.min_support = min_support
@@ -147,6 +149,8 @@ class ExtractiveAnswerer:
         raw = Concepts.of(question, facts, self.idf)
         concepts = raw.discounted([passage_words(p) for p in considered])
         scored = self._score_units(concepts, intent, considered)
+        if not self._named_documents_cover(facts):
+            return Answer(question, NOT_FOUND, (), tuple(passages), True)
         # Only sentences from passages about the body, year and day the question names can support it.
         scored = [s for s in scored if self._anchors_hold(facts, s)]
         if not scored:
@@ -170,6 +174,16 @@ class ExtractiveAnswerer:
         if concepts.share(covered) < self.min_support or raw.share(covered) < self.min_raw_support:
             return Answer(question, NOT_FOUND, (), tuple(passages), True)
         return self._render(question, chosen, passages, intent)
+
+    def _named_documents_cover(self, facts: QueryFacts) -> bool:
+        """A question that names a kind of paper by its title ("NHS England's annual assessment … in
+        2022/23") and a year is answered only if the papers hold such a paper for that year: another
+        year's assessment, or a plan that mentions the year, is not what was asked for."""
+        if not facts.periods or not self.documents:
+            return True
+        asked = words_of(facts.text)
+        named = [d for d in self.documents if len(title_words(d) & asked) >= TITLE_WORDS_NAMING]
+        return not named or any(d.period in facts.periods for d in named)
 
     def _clause_answers(self, question: str, facts: QueryFacts, considered: list[Passage]) -> list[Scored]:
         """A question of several parts ("What is the SBAF, and how many strategic risks does it contain?")

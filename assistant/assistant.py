@@ -37,7 +37,7 @@ class Assistant:
         self.index_dir = index_dir
         self.retriever = Retriever(store, embedder)
         self.aliases = Aliases(store.definitions())  # found per document at index time
-        self.answerer = answerer or ExtractiveAnswerer(self.organisations(), store.idf)
+        self.answerer = answerer or ExtractiveAnswerer(self.organisations(), store.idf, documents=store.documents())
 
     @classmethod
     def open(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, *,

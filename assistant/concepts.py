@@ -131,6 +131,15 @@ def meta_words(doc: Document) -> frozenset[str]:
     return words_of(" ".join(p for p in parts if p))
 
 
+@lru_cache(maxsize=4096)
+def title_words(doc: Document) -> frozenset[str]:
+    """The words of a document's title that say what kind of paper it is ("annual", "assess",
+    "perform"), without the body's name, the year or filler."""
+    org = words_of(doc.organisation or "")
+    generic = words_of("integrated care board system icb ics nhs of the and in for on to via")
+    return frozenset(t for t in words_of(doc.title) - org - generic if not t[0].isdigit())
+
+
 def passage_words(passage: Passage) -> frozenset[str]:
     return chunk_words(passage.chunk) | meta_words(passage.document)
 

@@ -41,6 +41,7 @@ class Weights:
     conversation_prior: float = 0.3
     conversation_near: float = 0.6  # the passages just around those the last answer cited
     coverage: float = 0.6  # how much of the question's weighted concepts a candidate carries
+    discount_ubiquitous: bool = True  # weigh the question's words by how well they tell candidates apart
     sentence_coverage: float = 0.6  # ... and its best single sentence carries
     rerank_depth: int = 40  # candidates re-ranked by coverage
 
@@ -132,12 +133,16 @@ class Retriever:
         if not concepts.total:
             return ranked
         head, tail = ranked[: w.rerank_depth], ranked[w.rerank_depth:]
-        rescored = []
+        candidates = []
         for score, row in head:
             chunk = self.store.chunk(row)
             document = self.store.document(chunk.doc_id)
             context = meta_words(document) | words_of(" ".join(chunk.section_path))
-            words = chunk_words(chunk) | context
+            candidates.append((score, row, chunk, document, context, chunk_words(chunk) | context))
+        if w.discount_ubiquitous:  # words every candidate has do not tell the candidates apart
+            concepts = concepts.discounted([c[5] for c in candidates])
+        rescored = []
+        for score, row, chunk, document, context, words in candidates:
             bonus = w.coverage * concepts.share(concepts.covered_by(words))
             if w.sentence_coverage:
                 best = max((concepts.share(concepts.covered_by(words_of(u.text) | context))

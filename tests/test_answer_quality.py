@@ -21,7 +21,14 @@ OFF_TOPIC = [
     "Who won the staff bake-off competition?",
     "What did the board decide about the merger with Birmingham ICB?",
     "How much was spent on agency nurses in Derbyshire in 2022/23?",
+    "What did the 2024/25 operational plan say about virtual wards?",  # only the 2023/24 plan is in the papers
 ]
+
+
+def test_a_named_paper_of_the_year_asked_about_is_answered(sample_assistant):
+    answer = sample_assistant.ask("What did the 2023/24 Operational Plan say about virtual wards?")
+    assert not answer.abstained and "virtual ward" in answer.text.lower()
+    assert all(c.passage.document.kind == "plan" for c in answer.citations)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from typing import Protocol
 from .concepts import Concepts, meta_words, passage_words, title_words, words_of
 from .people import names_person
 from .sentences import Unit, split_units
-from .query import QueryFacts, analyse, named_organisations, org_keys, period_end
+from .query import QueryFacts, analyse, named_organisations, org_keys, period_end, split_clauses
 from .store import lexical_tokens
 from .types import Answer, Citation, Document, Passage
 
@@ -36,21 +36,6 @@ _DATEISH = re.compile(
     r"\b(?:\d{1,2}\s*(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+20\d{2}"
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:q[1-4]|quarter)\b|\bby (?:the end of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*",
     re.IGNORECASE)
-
-
-_CLAUSE_BREAK = re.compile(
-    r"[?.;]\s+|,?\s+and\s+(?=(?:what|who|whom|when|where|which|how|why|is|are|was|were|does|did)\b)",
-    re.IGNORECASE)
-_INTERROGATIVE = re.compile(r"(?:^|,)\s*(?:what|who|whom|when|where|which|how|why|is|are|was|were|does|did|do|has|have"
-                            r"|can|will|compare|list|name)\b", re.IGNORECASE)
-
-
-def split_clauses(question: str) -> list[str]:
-    """The parts of a question that each ask something: "Who answered X, and when will it come to the
-    Board?" -> ["Who answered X", "when will it come to the Board"]; statements that set the scene are
-    left out (they frame every part)."""
-    parts = [p.strip(" ,?") for p in _CLAUSE_BREAK.split(question) if p and p.strip(" ,?")]
-    return [p for p in parts if _INTERROGATIVE.search(p)]
 
 
 @dataclass(frozen=True)

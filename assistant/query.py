@@ -143,3 +143,18 @@ def named_organisations(facts: QueryFacts, organisations: list[str]) -> list[str
         words.add(re.sub(r"['’]s$", "", t))
         words.update(p for p in re.split(r"[-']", t) if p)
     return [o for o in organisations if org_keys(o) and org_keys(o) & words]
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[?.;]\s+|,?\s+and\s+(?=(?:what|who|whom|when|where|which|how|why|is|are|was|were|does|did)\b)",
+    re.IGNORECASE)
+_INTERROGATIVE = re.compile(r"(?:^|,)\s*(?:what|who|whom|when|where|which|how|why|is|are|was|were|does|did|do|has|have"
+                            r"|can|will|compare|list|name)\b", re.IGNORECASE)
+
+
+def split_clauses(question: str) -> list[str]:
+    """The parts of a question that each ask something: "Who answered X, and when will it come to the
+    Board?" -> ["Who answered X", "when will it come to the Board"]; statements that set the scene are
+    left out (they frame every part)."""
+    parts = [p.strip(" ,?") for p in _CLAUSE_BREAK.split(question) if p and p.strip(" ,?")]
+    return [p for p in parts if _INTERROGATIVE.search(p)]

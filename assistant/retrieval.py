@@ -17,7 +17,7 @@ import numpy as np
 from .concepts import Concepts, chunk_words, meta_words, words_of
 from .sentences import split_units
 from .embedding import Embedder
-from .query import QueryFacts, analyse, named_organisations, org_keys, period_of
+from .query import QueryFacts, analyse, named_organisations, org_keys, period_of, split_clauses
 from .store import IndexStore
 from .types import Chunk, Document, Filters, Passage
 
@@ -141,16 +141,32 @@ class Retriever:
             candidates.append((score, row, chunk, document, context, chunk_words(chunk) | context))
         if w.discount_ubiquitous:  # words every candidate has do not tell the candidates apart
             concepts = concepts.discounted([c[5] for c in candidates])
+        sentences = [[words_of(u.text) | context for u in split_units(Passage(chunk, document, score, 0))]
+                     for score, row, chunk, document, context, words in candidates]
         rescored = []
-        for score, row, chunk, document, context, words in candidates:
+        for (score, row, chunk, document, context, words), units in zip(candidates, sentences):
             bonus = w.coverage * concepts.share(concepts.covered_by(words))
-            if w.sentence_coverage:
-                best = max((concepts.share(concepts.covered_by(words_of(u.text) | context))
-                            for u in split_units(Passage(chunk, document, score, 0))), default=0.0)
-                bonus += w.sentence_coverage * best
-            rescored.append((score + bonus, row))
+            best = max((concepts.share(concepts.covered_by(u)) for u in units), default=0.0)
+            rescored.append((score + bonus + w.sentence_coverage * best, row))
         rescored.sort(reverse=True)
-        return rescored + tail
+        return self._each_part_first(query, facts, candidates, sentences, rescored) + tail
+
+    def _each_part_first(self, query: str, facts: QueryFacts, candidates: list, sentences: list[list[frozenset]],
+                         rescored: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """A question of several parts ("What is the SBAF, and how many strategic risks does it
+        contain?") needs a passage for each: the candidate whose best sentence carries most of a part
+        joins the top, so the part the other passages ignore is not pushed out of sight."""
+        clauses = split_clauses(query)
+        if len(clauses) < 2:
+            return rescored
+        words = [c[5] for c in candidates]
+        leaders: set[int] = set()
+        for clause in clauses:
+            concepts = Concepts.of(clause, facts, self.store.idf).discounted(words)
+            shares = [max((concepts.share(concepts.covered_by(u)) for u in units), default=0.0) for units in sentences]
+            best = max(range(len(candidates)), key=lambda i: (shares[i], -i))
+            leaders.add(candidates[best][1])
+        return [item for item in rescored if item[1] in leaders] + [item for item in rescored if item[1] not in leaders]
 
     def _both_sides_first(self, facts: QueryFacts, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """A comparison (two years, or two bodies) needs evidence from each side: the best passage of each

@@ -29,3 +29,16 @@ def test_organisations_are_named_by_their_distinctive_words():
     assert named_organisations(analyse("What did NHS England say about maternity in Derbyshire?"), orgs) == orgs[:1]
     assert named_organisations(analyse("Staffordshire's deficit in 2023/24"), orgs) == orgs[1:]
     assert named_organisations(analyse("What is the integrated care board's deficit?"), orgs) == []
+
+
+def test_questions_split_into_the_parts_that_each_ask_something():
+    from assistant.query import split_clauses
+
+    assert split_clauses("What is the SBAF, and how many strategic risks does it contain?") == [
+        "What is the SBAF", "how many strategic risks does it contain"]
+    assert split_clauses("The plan aimed at 66.7%. What was the baseline at the time, and what did the system "
+                         "achieve in 2024/25?") == ["What was the baseline at the time",
+                                                   "what did the system achieve in 2024/25"]
+    assert split_clauses("At the AGM, who asked about transport, and who answered?") == [
+        "At the AGM, who asked about transport", "who answered"]
+    assert split_clauses("Who chairs the ICB Remuneration Committee?") == ["Who chairs the ICB Remuneration Committee"]

@@ -45,6 +45,26 @@ def test_pdf_encrypted_with_empty_user_password_opens(tmp_path):
     assert "Agreed unanimously." in parsed.text
 
 
+@pytest.mark.parametrize("user_password, opens", [("", True), ("s3cret", False)])
+def test_aes_256_encrypted_pdf(tmp_path, user_password, opens):
+    """Modern PDFs encrypt with AES-256 (pypdf needs the `cryptography` package for it)."""
+    from pypdf import PdfReader, PdfWriter
+
+    plain = make_pdf(tmp_path / "plain.pdf", [["Minutes of the board", "Agreed unanimously."]])
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm="AES-256")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    with (corpus / "aes.pdf").open("wb") as handle:
+        writer.write(handle)
+    if opens:
+        assert "Agreed unanimously." in read_document(corpus / "aes.pdf", corpus).text
+    else:
+        with pytest.raises(ReaderError) as info:
+            read_document(corpus / "aes.pdf", corpus)
+        assert _one_line(info.value) == "encrypted PDF; needs a password"
+
+
 def test_pdf_encrypted_with_password_is_refused(tmp_path):
     path = make_pdf(tmp_path / "secret.pdf", [["Confidential"]], user_password="s3cret")
     with pytest.raises(ReaderError) as info:

@@ -7,8 +7,8 @@ retrieval ranks passages for it, the answerer composes the cited answer.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import config

@@ -210,7 +210,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    from .tui import make_app  # textual only; the index and model load inside the app, in a worker
+    from .tui import (
+        make_app,  # textual only; the index and model load inside the app, in a worker
+    )
 
     make_app(args.corpus, args.index).run()
     return 0

@@ -183,7 +183,6 @@ def build_index(
                         problems=sorted(problems.values(), key=lambda p: p.path))
             final = index_dir / f"{BUILD_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.time_ns() % 10**6:06d}"
             os.rename(tmp_dir, final)
-            old_dir = prev.build_dir if prev else None
             if prev:
                 prev.close()
             switch_current(index_dir, final)

@@ -15,9 +15,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from .concepts import Concepts, chunk_words, meta_words, words_of
-from .sentences import split_units
 from .embedding import Embedder
-from .query import QueryFacts, analyse, named_organisations, org_keys, period_of, split_clauses
+from .query import (
+    QueryFacts,
+    analyse,
+    named_organisations,
+    org_keys,
+    period_of,
+    split_clauses,
+)
+from .sentences import split_units
 from .store import IndexStore
 from .types import Chunk, Document, Filters, Passage
 

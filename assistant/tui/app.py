@@ -48,7 +48,9 @@ class AssistantFailed(Message):
 
 
 def _open_real_assistant(corpus_dir: Path, index_dir: Path, **kwargs: Any) -> Any:
-    from ..assistant import Assistant  # heavy dependencies load here, in the loader's thread
+    from ..assistant import (
+        Assistant,  # heavy dependencies load here, in the loader's thread
+    )
 
     return Assistant.open(corpus_dir, index_dir, **kwargs)
 

@@ -19,10 +19,18 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ..errors import BoardroomError
-from ..types import Answer, Chunk, Document, Filters, Turn
 from ..labels import date_label, pages_label, section_label
+from ..types import Answer, Chunk, Document, Filters, Turn
 from .formatting import answer_with_references, context_window, find_quote
-from .widgets import ChatLog, QuestionInput, SourceChosen, SourcesPanel, StatusLine, TurnChosen, TurnView
+from .widgets import (
+    ChatLog,
+    QuestionInput,
+    SourceChosen,
+    SourcesPanel,
+    StatusLine,
+    TurnChosen,
+    TurnView,
+)
 
 if TYPE_CHECKING:
     from .app import BoardroomApp

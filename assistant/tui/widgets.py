@@ -15,10 +15,9 @@ from textual.message import Message
 from textual.widgets import Input, Label, Markdown, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from ..types import Answer
 from ..labels import passage_meta, reference_line
+from ..types import Answer
 from .formatting import SourceItem, link_citations, sources_of
-
 
 WIDE_AT = 110  # columns from which the sources sit beside the conversation, with quoted snippets
 

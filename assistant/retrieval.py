@@ -24,7 +24,8 @@ from .query import (
     period_of,
     split_clauses,
 )
-from .sentences import split_units
+from .intent import cues, intent_of
+from .sentences import Unit, split_units
 from .store import IndexStore
 from .types import Chunk, Document, Filters, Passage
 
@@ -148,18 +149,18 @@ class Retriever:
             candidates.append((score, row, chunk, document, context, chunk_words(chunk) | context))
         if w.discount_ubiquitous:  # words every candidate has do not tell the candidates apart
             concepts = concepts.discounted([c[5] for c in candidates])
-        sentences = [[words_of(u.text) | context for u in split_units(Passage(chunk, document, score, 0))]
-                     for score, row, chunk, document, context, words in candidates]
+        units = [split_units(Passage(chunk, document, score, 0)) for score, row, chunk, document, _, _ in candidates]
+        sentences = [[words_of(u.text) | c[4] for u in us] for us, c in zip(units, candidates)]
         rescored = []
-        for (score, row, chunk, document, context, words), units in zip(candidates, sentences):
+        for (score, row, chunk, document, context, words), sentence_words in zip(candidates, sentences):
             bonus = w.coverage * concepts.share(concepts.covered_by(words))
-            best = max((concepts.share(concepts.covered_by(u)) for u in units), default=0.0)
+            best = max((concepts.share(concepts.covered_by(u)) for u in sentence_words), default=0.0)
             rescored.append((score + bonus + w.sentence_coverage * best, row))
         rescored.sort(reverse=True)
-        return self._each_part_first(query, facts, candidates, sentences, rescored) + tail
+        return self._each_part_first(query, facts, candidates, units, sentences, rescored) + tail
 
-    def _each_part_first(self, query: str, facts: QueryFacts, candidates: list, sentences: list[list[frozenset]],
-                         rescored: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    def _each_part_first(self, query: str, facts: QueryFacts, candidates: list, units: list[list[Unit]],
+                         sentences: list[list[frozenset]], rescored: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """A question of several parts ("What is the SBAF, and how many strategic risks does it
         contain?") needs a passage for each: the candidate whose best sentence carries most of a part
         joins the top, so the part the other passages ignore is not pushed out of sight."""
@@ -170,7 +171,9 @@ class Retriever:
         leaders: set[int] = set()
         for clause in clauses:
             concepts = Concepts.of(clause, facts, self.store.idf).discounted(words)
-            shares = [max((concepts.share(concepts.covered_by(u)) for u in units), default=0.0) for units in sentences]
+            intent = intent_of(clause, facts.acronyms)
+            shares = [max((concepts.share(concepts.covered_by(w)) + cues(u.text, intent, self.store.idf)
+                           for u, w in zip(us, ws)), default=0.0) for us, ws in zip(units, sentences)]
             best = max(range(len(candidates)), key=lambda i: (shares[i], -i))
             leaders.add(candidates[best][1])
         return [item for item in rescored if item[1] in leaders] + [item for item in rescored if item[1] not in leaders]

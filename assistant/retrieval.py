@@ -47,7 +47,7 @@ class Weights:
     date_match: float = 0.3
     exact_token: float = 0.12
     conversation_prior: float = 0.3
-    conversation_near: float = 0.6  # the passages just around those the last answer cited
+    conversation_near: float = 1.0  # the passages just around those the last answer cited
     coverage: float = 0.6  # how much of the question's weighted concepts a candidate carries
     discount_ubiquitous: bool = True  # weigh the question's words by how well they tell candidates apart
     sentence_coverage: float = 0.6  # ... and its best single sentence carries

@@ -95,7 +95,7 @@ class ExtractiveAnswerer:
         chosen = self._choose(scored, intent)
         # Each part of the question and each side of a comparison keeps its sentence; the best sentence's
         # companions give way first when the answer would run past its length.
-        essential = _unique([chosen[0], *self._clause_answers(question, facts, considered)])
+        essential = _unique([chosen[0], *self._clause_answers(question, facts, considered, chosen[0])])
         essential = _unique([*essential, *self._missing_sides(facts, scored, essential)])
         limit = self.max_list_items if intent.wants_list else MAX_SENTENCES_SHOWN
         keys = {_key(e) for e in essential}
@@ -122,21 +122,29 @@ class ExtractiveAnswerer:
         named = [d for d in self.documents if len(title_words(d) & asked) >= TITLE_WORDS_NAMING]
         return not named or any(d.period in facts.periods for d in named)
 
-    def _clause_answers(self, question: str, facts: QueryFacts, considered: list[Passage]) -> list[Scored]:
+    def _clause_answers(self, question: str, facts: QueryFacts, considered: list[Passage],
+                        best: Scored) -> list[Scored]:
         """A question of several parts ("What is the SBAF, and how many strategic risks does it contain?")
-        gets the best sentence for each part, scored with that part's own words and cue; the rest of the
-        question frames it at the weight of carried words."""
+        gets a sentence for each part, scored with that part's own words and cue (the rest of the question
+        frames it at the weight of carried words). A part whose best sentence is already taken gets its
+        next best one that carries what the part asks for (a person for "who answered?")."""
         clauses = split_clauses(question)
         if len(clauses) < 2:
             return []
         words = [passage_words(p) for p in considered]
+        taken = {_key(best)}
         added: list[Scored] = []
         for clause in clauses:
+            intent = intent_of(clause, facts.acronyms)
             concepts = Concepts.of(clause, facts, self.idf).discounted(words)
-            rescored = [s for s in self._score_units(concepts, intent_of(clause, facts.acronyms), considered)
-                        if self._anchors_hold(facts, s)]
+            rescored = [s for s in self._score_units(concepts, intent, considered) if self._anchors_hold(facts, s)]
             if not rescored or rescored[0].support < CLAUSE_MIN_SUPPORT:
                 continue
+            if _key(rescored[0]) in taken and intent.asks_for_something:
+                fresh = [s for s in rescored if _key(s) not in taken and cues(s.unit.text, intent, self.idf) > 0
+                         and s.support >= CLAUSE_MIN_SUPPORT / 2]
+                rescored = fresh[:1] or rescored
+            taken.add(_key(rescored[0]))
             added.append(rescored[0])
         return added
 

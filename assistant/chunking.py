@@ -175,8 +175,9 @@ def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
 def _make_chunk(parsed: ParsedDocument, n: int, start: int, end: int) -> Chunk:
     first_page, last_page = _pages(parsed.page_offsets, start, end)
     body = parsed.text[start:end]
-    header = _header_within_budget(table_header_before(parsed.text, start), body)
-    row_head = _header_within_budget(row_head_before(parsed.text, start), body, estimate_tokens(header))
+    # Whose row a chunk continues matters more than the column names: the row's first cells get the room first.
+    row_head = _header_within_budget(row_head_before(parsed.text, start), body)
+    header = _header_within_budget(table_header_before(parsed.text, start), body, estimate_tokens(row_head))
     return Chunk(
         chunk_id=f"{parsed.document.doc_id}:{n:05d}",
         doc_id=parsed.document.doc_id,

@@ -34,6 +34,11 @@ class Intent:
     wants_list: bool
     wants_definition: tuple[str, ...]  # acronyms whose expansion is asked for
 
+    @property
+    def asks_for_something(self) -> bool:
+        """A figure, a person, a date or a definition: something a sentence can be seen to carry."""
+        return self.wants_number or self.wants_person or self.wants_date or bool(self.wants_definition)
+
 
 def intent_of(question: str, acronyms: tuple[str, ...] = ()) -> Intent:
     q = question.lower()

@@ -32,7 +32,7 @@ their theirs them themselves then there these they this those through to too und
 were what when where which while who whom why will with would you your yours yourself yourselves
 tell give say said says according did does do much many also there whats what's
 stand stands part play played role describe described explain explained compare compared mention mentioned
-happened happen anything something kind sort type
+happened happen anything something kind sort type contain contains include includes comprise
 """.split())
 
 _PERIOD = re.compile(r"\b(20\d{2})\s*[/\-–]\s*(20)?(\d{2})\b")

@@ -52,28 +52,34 @@ def split_units(passage: Passage) -> list[Unit]:
             in_table, header = True, None
             continue
         cells = [c.strip() for c in body.split("\t")]
+        if is_row and _repeats_header(cells, header, passage.chunk.table_header):
+            continue  # the header row again (tables repeat it on every page)
         if is_row and not in_table and _looks_like_header(cells):
             header, in_table = cells, True  # a header row labels the rows below; it states nothing itself
             continue
         in_table = is_row
         if not is_row:
             header = None
+        continued = start == 0 and bool(passage.chunk.row_head)  # the rest of a row cut across chunks
         if is_row and len(body) <= LONG_ROW:
-            shown = _row_with_header(cells, header) if header else " | ".join(c for c in cells if c)
-            if start == 0 and passage.chunk.row_head:  # the rest of a row cut across chunks: say whose row
+            if continued:
                 shown = f"{passage.chunk.row_head} … {' | '.join(c for c in cells if c)}"
+            else:
+                shown = _row_with_header(cells, header) if header else " | ".join(c for c in cells if c)
             units.append(Unit(passage, start, end, _clean(shown), True))
             continue
-        # Prose, and rows long enough to hold prose (minutes kept in tables): one unit per sentence.
-        offset = 0
-        for piece in _sentences(body):
-            i = body.find(piece, offset)
-            offset = i + len(piece)
-            shown = _clean(piece.replace("\t", " | ") if is_row else piece)
-            if start + i == 0 and passage.chunk.row_head:  # the end of a row cut across chunks
-                shown = f"{passage.chunk.row_head} … {shown}"
-            if len(shown) > 3:
-                units.append(Unit(passage, start + i, start + i + len(piece), shown, is_row))
+        if is_row:
+            # A long row holds prose in its cells (registers, minutes kept in tables): each cell's sentences
+            # are quoted one by one, labelled with the cell's column (its columns are unknown when the row
+            # was cut across chunks: the row's first cells say whose row it is instead).
+            position = start
+            for i, cell in enumerate(body.split("\t")):
+                label = "" if continued or header is None or i >= len(header) or i == 0 else header[i]
+                prefix = f"{passage.chunk.row_head} … " if continued and i == 0 else (f"{label}: " if label else "")
+                units += _sentence_units(passage, text, position, position + len(cell), prefix, True)
+                position += len(cell) + 1
+            continue
+        units += _sentence_units(passage, text, start, end, f"{passage.chunk.row_head} … " if continued else "", False)
     return units
 
 
@@ -140,16 +146,39 @@ def _label_value_tables(text: str, blocks: list[tuple[int, int, str]]) -> list[t
     return merged
 
 
+HEADER_CELL_MAX = 80  # characters of a header cell
 LABEL_MAX = 40  # characters of a label cell
 LABEL_TABLE_MAX_ROWS = 10
 LONG_ROW = 300  # characters: a row this long is prose in a table cell, quoted sentence by sentence
+
+
+def _sentence_units(passage: Passage, text: str, start: int, end: int, prefix: str, is_row: bool) -> list[Unit]:
+    """One unit per sentence of text[start:end]; the first is shown after `prefix`."""
+    body = text[start:end]
+    units: list[Unit] = []
+    offset = 0
+    for piece in _sentences(body):
+        i = body.find(piece, offset)
+        offset = i + len(piece)
+        shown = _clean(piece)
+        if len(shown) > 3:
+            units.append(Unit(passage, start + i, start + i + len(piece), _clean(prefix + piece) if not units else shown,
+                              is_row))
+    return units
+
+
+def _repeats_header(cells: list[str], header: list[str] | None, carried: str) -> bool:
+    joined = " | ".join(c for c in cells if c)
+    if header is not None and joined == " | ".join(c for c in header if c):
+        return True
+    return bool(carried) and joined.startswith(carried)  # the carried header may be cut short
 
 
 def _looks_like_header(cells: list[str]) -> bool:
     """A table's first row is a header when it has three or more short, non-numeric labels; two-column
     tables are usually label/value pairs ("Chair:" | "Josie Spencer"), whose first row is data."""
     filled = [c for c in cells if c]
-    return (len(filled) >= 3 and all(len(c) <= 60 for c in filled)
+    return (len(filled) >= 3 and all(len(c) <= HEADER_CELL_MAX for c in filled)
             and sum(bool(re.fullmatch(r"[£$€]?[\d.,%\s-]+[mk]?", c)) for c in filled) <= len(filled) // 3)
 
 

@@ -250,11 +250,16 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
-    table = Table(title=f"{len(rows)} documents in {args.corpus}", show_lines=False)
-    for name, style in (("title", "bold"), ("kind", ""), ("organisation", ""), ("date", ""), ("period", ""),
-                        ("pages", ""), ("sections", ""), ("chunks", "")):
-        table.add_column(name, style=style, justify="right" if name in ("pages", "sections", "chunks") else "left")
+    from rich import box
+
+    # Wide enough to read when printed to a file or a pipe (rich falls back to 80 columns there).
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    table = Table(title=f"{len(rows)} documents in {args.corpus}", box=box.SIMPLE_HEAD, show_lines=False)
+    for name in ("title", "kind", "organisation", "date", "period", "pages", "sections", "chunks"):
+        numeric = name in ("pages", "sections", "chunks")
+        table.add_column(name, style="bold" if name == "title" else "", justify="right" if numeric else "left",
+                         no_wrap=name != "title", overflow="fold" if name == "title" else "ellipsis",
+                         ratio=3 if name == "title" else None)
     for row in rows:
         table.add_row(row["title"], row["kind"], row["organisation"] or "—", row["date"] or "—",
                       row["period"] or "—", str(row["pages"] or "—"), str(row["sections"]), str(row["chunks"]))

@@ -15,7 +15,6 @@ from . import config
 from .aliases import Aliases
 from .answer import Answerer, ExtractiveAnswerer
 from .conversation import resolve
-from .errors import IndexMismatch, IndexMissing
 from .people import person_names
 from .query import QueryFacts, analyse, numeral_variants
 from .store import lexical_tokens
@@ -41,25 +40,29 @@ class Assistant:
 
     @classmethod
     def open(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, *,
-             build_if_missing: bool = True, progress: Progress | None = None) -> "Assistant":
-        """Load the index (building it first when missing or stale and allowed) and the encoder."""
+             update: bool = True, progress: Progress | None = None) -> "Assistant":
+        """Load the index and the encoder. With `update`, first bring the index up to date with the corpus
+        (building it when missing; incremental, and nothing is read when no file changed), so papers added
+        to the corpus are found; without it, open the index as it is."""
         from .embedding import load_embedder
-        from .store import IndexStore
+        from .errors import IndexLocked, ReaderError
+        from .store import IndexStore, read_current
 
         corpus_dir = Path(corpus_dir or config.DEFAULT_CORPUS)
         index_dir = Path(index_dir or config.DEFAULT_INDEX)
         if progress:
             progress("Loading model", 0, 1)
         embedder = load_embedder()
-        try:
-            store = IndexStore.open(index_dir)
-        except (IndexMissing, IndexMismatch):
-            if not build_if_missing:
-                raise
+        if update:
             from .indexer import build_index
 
-            build_index(corpus_dir, index_dir, embedder=embedder, progress=progress)
-            store = IndexStore.open(index_dir)
+            try:
+                build_index(corpus_dir, index_dir, embedder=embedder, progress=progress)
+            except (IndexLocked, ReaderError):
+                # Another build is running, or the corpus folder is not here: use the index as it is.
+                if read_current(index_dir) is None:
+                    raise
+        store = IndexStore.open(index_dir)
         if progress:
             progress("Ready", 1, 1)
         return cls(store, embedder, corpus_dir, index_dir)

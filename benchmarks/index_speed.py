@@ -143,7 +143,7 @@ def _query_latency(corpus: Path, index: Path) -> None:
     if not dev.exists():
         print("query latency         skipped (no ../shared/eval/dev.jsonl)")
         return
-    assistant = Assistant.open(corpus, index, build_if_missing=False)
+    assistant = Assistant.open(corpus, index, update=False)
     groups = load_items(dev)
     assistant.ask(groups[0][0].question)  # warm caches and the encoder
     search_ms, answer_ms = [], []

@@ -29,4 +29,4 @@ def sample_index(tmp_path_factory) -> Path:
 def sample_assistant(sample_index):
     from assistant.assistant import Assistant
 
-    return Assistant.open(CORPUS, sample_index, build_if_missing=False)
+    return Assistant.open(CORPUS, sample_index, update=False)

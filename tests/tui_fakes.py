@@ -64,7 +64,7 @@ class FakeAssistant:
 
     @classmethod
     def factory(cls, *, open_delay: float = 0.0, **kwargs):
-        def open_(corpus_dir: Path, index_dir: Path, *, build_if_missing: bool = True, progress=None):
+        def open_(corpus_dir: Path, index_dir: Path, *, update: bool = True, progress=None):
             steps = 4
             for i in range(steps):
                 if progress:

@@ -188,7 +188,7 @@ class ChatScreen(BoardroomScreen):
             self.turns.append(Turn(message.turn.question, message.answer))
             message.turn.show_answer(message.answer)
             self.sources.show(message.answer)
-            self.log_view.call_after_refresh(self.log_view.scroll_end, animate=False)
+            self.log_view.anchor()
         self._pump()
 
     @on(AskFailed)

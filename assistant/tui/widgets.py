@@ -135,7 +135,8 @@ class TurnView(Vertical):
             text = link_citations(answer.text, (c.n for c in answer.citations))
             self.mount(Markdown(text, classes="answer", open_links=False))
         total_ms = answer.timings.get("total", sum(answer.timings.values())) if answer.timings else 0
-        note = f"{len(answer.citations)} source(s)" if not answer.abstained else "no answer in the papers"
+        n = len(answer.citations)
+        note = f"{n} source{'' if n == 1 else 's'}" if not answer.abstained else "no answer in the papers"
         if total_ms:
             note += f" · {total_ms / 1000:.1f} s" if total_ms >= 1000 else f" · {total_ms:.0f} ms"
         self.mount(Static(note, classes="turn-meta"))
@@ -171,7 +172,7 @@ class ChatLog(VerticalScroll):
     def add_turn(self, question: str) -> TurnView:
         turn = TurnView(question)
         self.mount(turn)
-        self.call_after_refresh(self.scroll_end, animate=False)
+        self.anchor()  # stay at the bottom while the answer renders and grows (until the user scrolls)
         return turn
 
     def clear_turns(self) -> None:

@@ -23,7 +23,7 @@ from .query import (
     period_end,
     split_clauses,
 )
-from .sentences import Unit, split_units
+from .sentences import Unit, split_units, unreadable
 from .types import Answer, Citation, Document, Passage
 
 NOT_FOUND = "The papers don't say."
@@ -185,7 +185,7 @@ class ExtractiveAnswerer:
                 covered = concepts.covered_by(words | meta)
                 in_path = concepts.covered_by(path) - covered
                 support = concepts.share(covered, half=in_path)
-                score = support * rank_factor + cues(unit.text, intent, self.idf)
+                score = support * rank_factor + cues(unit.text, intent, self.idf) - unreadable(unit)
                 out.append(Scored(unit, index, score, support, covered | in_path))
         out.sort(key=lambda s: s.score, reverse=True)
         return out
@@ -267,7 +267,7 @@ class ExtractiveAnswerer:
             quotes[n].append(s.unit.raw.strip())
             sentence = s.unit.text.rstrip()
             if not sentence.endswith((".", "!", "?")) and not s.unit.is_row:
-                sentence += "."
+                sentence = sentence.rstrip(",;: ") + "."  # a sentence cut at a line's end reads as one
             lines.append(f"{sentence} [{n}]")
         by_id = {p.chunk.chunk_id: p for p in passages}
         for cid, n in numbers.items():

@@ -198,3 +198,24 @@ def _clean(text: str) -> str:
 
 # -- scoring ---------------------------------------------------------------------------------------------
 
+
+_WORDISH = re.compile(r"[A-Za-z]{2,}")
+_TOKENISH = re.compile(r"\S+")
+
+
+def unreadable(unit: Unit) -> float:
+    """A penalty for units that read badly on their own: a run of bare figures with no labels (a table
+    row that lost its columns in a PDF's text layer: "Best Buy 127 1 - 128 127 - - 127"), or a fragment
+    that starts mid-sentence (a chunk or a wrapped line that begins with "2021, primarily due to…")."""
+    text = unit.text
+    penalty = 0.0
+    tokens = _TOKENISH.findall(text)
+    if tokens and not unit.is_row and len(_WORDISH.findall(text)) < 0.5 * len(tokens):
+        penalty += BARE_FIGURES_PENALTY
+    if re.match(r"^(?:[a-z]|\d{4},|\d+\)?\s*[a-z])", text):
+        penalty += FRAGMENT_PENALTY
+    return penalty
+
+
+BARE_FIGURES_PENALTY = 0.2
+FRAGMENT_PENALTY = 0.1

@@ -75,3 +75,12 @@ def test_a_header_row_labels_rows_and_is_not_quoted_itself():
     text = "Metric\tAug 24\tAug 23\tVariance\nGP appointments (all)\t485,982\t506,811\t-4.1%\n"
     units = split_units(make(text))
     assert [u.text for u in units] == ["GP appointments (all); Aug 24: 485,982; Aug 23: 506,811; Variance: -4.1%"]
+
+
+def test_units_that_read_badly_alone_are_penalised():
+    from assistant.sentences import unreadable
+
+    units = split_units(make("Best Buy 127 1 - 128 127 - - 127\n2021, primarily due to leverage of fixed costs.\n"
+                             "The increase was primarily due to the opening of 47 new stores.\n"))
+    bare, fragment, good = units
+    assert unreadable(bare) > unreadable(fragment) > unreadable(good) == 0.0

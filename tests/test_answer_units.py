@@ -80,7 +80,7 @@ def test_a_header_row_labels_rows_and_is_not_quoted_itself():
 def test_units_that_read_badly_alone_are_penalised():
     from assistant.sentences import unreadable
 
-    units = split_units(make("Best Buy 127 1 - 128 127 - - 127\n2021, primarily due to leverage of fixed costs.\n"
+    units = split_units(make("Best Buy 127 1 - 128 127 - - 127\n\n2021, primarily due to leverage of fixed costs.\n\n"
                              "The increase was primarily due to the opening of 47 new stores.\n"))
     bare, fragment, good = units
     assert unreadable(bare) > unreadable(fragment) > unreadable(good) == 0.0

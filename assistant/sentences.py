@@ -90,16 +90,20 @@ def _blocks(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) spans: each tab-separated line alone (ROW), wrapped prose lines joined (PROSE)."""
     spans: list[tuple[int, int, str]] = []
     pos = 0
+    after_blank = True
     for line in text.splitlines(keepends=True):
         start, body = pos, line.rstrip("\r\n")
         pos += len(line)
         if not body.strip():
+            after_blank = True  # a blank line ends a paragraph: nothing joins across it
             continue
         end = start + len(body)
+        joins = not after_blank
+        after_blank = False
         if "\t" in body:
             spans.append((start, end, ROW))
             continue
-        if spans and spans[-1][2] == PROSE and _CONTINUES.match(body):
+        if joins and spans and spans[-1][2] == PROSE and _CONTINUES.match(body):
             prev_start, prev_end, _ = spans[-1]
             if not text[prev_start:prev_end].rstrip().endswith((".", "!", "?", ":")):
                 spans[-1] = (prev_start, end, PROSE)

@@ -74,13 +74,17 @@ class Concepts:
             grouped.update(*forms)
         # One concept per word of the query: a compound ("2022/23", "£90.7m", "Stoke-on-Trent", "4-hour")
         # is met by its whole form or by all its parts, and counts once, not once per part.
+        previous = "."
         for word in facts.text.split():
             parts = [t for t in dict.fromkeys(lexical_tokens(word)) if t not in stop and t not in grouped]
+            proper = _proper_noun(word, previous)
+            previous = word
             if not parts or parts[0] in weights:
                 continue
             if len(parts) == 1:
                 weights[parts[0]] = weight(parts[0])
-                alternatives[parts[0]] = (frozenset(parts),)
+                # A name is met by itself, not by what it stems to ("Mars" is not "Mar", "Wells" not "well").
+                alternatives[parts[0]] = (frozenset((EXACT + proper,)),) if proper else (frozenset(parts),)
                 continue
             whole = max(parts, key=len)
             pieces = frozenset(p for p in parts if p != whole)
@@ -112,11 +116,29 @@ class Concepts:
         return (sum(self.weights[k] for k in covered) + 0.5 * sum(self.weights[k] for k in half)) / total
 
 
+EXACT = "~"  # marks a word kept as written (lower-cased, unstemmed) beside the stemmed tokens
+_RAW_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+
+
+def _bare(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    return word[:-2] if word.endswith("'s") else word.rstrip("'")
+
+
+def _proper_noun(word: str, previous: str) -> str:
+    """The bare form of a capitalised word that is not an acronym nor the first of a sentence, else ""."""
+    m = _RAW_WORD.search(word)
+    if not m or m.start() > 1 or not m.group()[0].isupper() or m.group().isupper() or previous.endswith((".", "?", "!")):
+        return ""
+    return _bare(m.group())
+
+
 @lru_cache(maxsize=65536)
 def words_of(text: str) -> frozenset[str]:
-    """The lexical tokens of a text, as a set. Cached: the same passages and headings recur across
-    questions, and tokenising is the hot spot of ranking and answering."""
-    return frozenset(lexical_tokens(text))
+    """The lexical tokens of a text, as a set, with each word also as written (marked EXACT) so that a
+    name can be matched as itself. Cached: the same passages and headings recur across questions, and
+    tokenising is the hot spot of ranking and answering."""
+    return frozenset(lexical_tokens(text)) | {EXACT + _bare(w) for w in _RAW_WORD.findall(text)}
 
 
 def chunk_words(chunk: Chunk) -> frozenset[str]:

@@ -22,6 +22,7 @@ OFF_TOPIC = [
     "What did the board decide about the merger with Birmingham ICB?",
     "How much was spent on agency nurses in Derbyshire in 2022/23?",
     "What did the 2024/25 operational plan say about virtual wards?",  # only the 2023/24 plan is in the papers
+    "What is the population of Mars according to the ICB?",  # "Mars" must not match "31st Mar 24" by its stem
 ]
 
 

@@ -44,6 +44,7 @@ class Weights:
     org_match: float = 0.35
     org_mismatch: float = -0.6
     period_match: float = 0.25
+    period_mismatch: float = -0.3  # another year's document
     date_match: float = 0.3
     exact_token: float = 0.12
     conversation_prior: float = 0.3
@@ -231,7 +232,7 @@ class Retriever:
             if named_keys and d.organisation:
                 b += w.org_match if org_keys(d.organisation) & named_keys else w.org_mismatch
             if facts.periods and d.period:
-                b += w.period_match if d.period in facts.periods else 0.0
+                b += w.period_match if d.period in facts.periods else w.period_mismatch
             if d.date and any((d.date.year, d.date.month) == ym for ym in facts.months):
                 b += w.date_match
             b += w.conversation_prior * prior_docs.get(d.doc_id, 0.0)

@@ -110,6 +110,10 @@ class ExtractiveAnswerer:
         covered = set().union(*(s.covered for s in essential))
         if concepts.share(covered) < self.min_support or raw.share(covered) < self.min_raw_support:
             return Answer(question, NOT_FOUND, (), tuple(passages), True)
+        if intent.wants_person and not concepts.names_met(covered):
+            # "Who is the Chief Nursing Officer?" is not answered by the Chief Executive Officer's name: the
+            # role or body a who-question names, as written, must be in the answer.
+            return Answer(question, NOT_FOUND, (), tuple(passages), True)
         return self._render(question, chosen, passages, intent)
 
     def _named_documents_cover(self, facts: QueryFacts) -> bool:

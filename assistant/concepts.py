@@ -106,6 +106,11 @@ class Concepts:
             weights[key] = self.weights[key] * factor
         return Concepts(weights, self.alternatives)
 
+    def names_met(self, covered: set[str] | frozenset[str]) -> bool:
+        """Whether every concept the question wrote as a name (capitalised, matched as written) is covered."""
+        return all(key in covered for key, alts in self.alternatives.items()
+                   if len(alts) == 1 and all(t.startswith(EXACT) for t in alts[0]))
+
     def covered_by(self, words: set[str]) -> frozenset[str]:
         return frozenset(k for k, alts in self.alternatives.items() if any(a <= words for a in alts))
 

@@ -84,3 +84,11 @@ def test_units_that_read_badly_alone_are_penalised():
                              "The increase was primarily due to the opening of 47 new stores.\n"))
     bare, fragment, good = units
     assert unreadable(bare) > unreadable(fragment) > unreadable(good) == 0.0
+
+
+def test_a_who_question_needs_the_role_it_names():
+    p = make("Chris Clayton, Chief Executive Officer – Derby & Derbyshire Integrated Care Board.")
+    ans = ExtractiveAnswerer(["Derby and Derbyshire ICB"], idf=lambda t: 5.0)
+    assert ans.compose("Who is the Chief Nursing Officer at Derby and Derbyshire ICB?", [p]).abstained
+    answer = ans.compose("Who is the Chief Executive Officer at Derby and Derbyshire ICB?", [p])
+    assert not answer.abstained and "Chris Clayton" in answer.text

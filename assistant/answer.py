@@ -172,10 +172,6 @@ class ExtractiveAnswerer:
                 added.append(best)
         return added
 
-    def _concepts(self, question: str, facts: QueryFacts, passages: list[Passage]) -> "Concepts":
-        concepts = Concepts.of(question, facts, self.idf)
-        return concepts.discounted([passage_words(p) for p in passages])
-
     def _score_units(self, concepts: "Concepts", intent: Intent, passages: list[Passage]) -> list[Scored]:
         if not concepts.total:
             return []

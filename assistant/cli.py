@@ -247,10 +247,9 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         print(json.dumps(rows + failed, indent=2, ensure_ascii=False))
         return 1 if problems else 0
 
+    from rich import box
     from rich.console import Console
     from rich.table import Table
-
-    from rich import box
 
     # Wide enough to read when printed to a file or a pipe (rich falls back to 80 columns there).
     console = Console(width=None if sys.stdout.isatty() else 160)

@@ -16,18 +16,11 @@ import numpy as np
 
 from .concepts import Concepts, chunk_words, meta_words, words_of
 from .embedding import Embedder
-from .query import (
-    QueryFacts,
-    analyse,
-    named_organisations,
-    org_keys,
-    period_of,
-    split_clauses,
-)
 from .intent import cues, intent_of
+from .query import QueryFacts, analyse, named_organisations, org_keys, split_clauses
 from .sentences import Unit, split_units
 from .store import IndexStore
-from .types import Chunk, Document, Filters, Passage
+from .types import Chunk, Filters, Passage
 
 CANDIDATES = 80  # from each retriever
 NEAR_DISTANCE = 2  # chunks either side of a cited one that a follow-up considers
@@ -262,12 +255,3 @@ def _section_date_hit(facts: QueryFacts, chunk: Chunk) -> float:
     path = " ".join(chunk.section_path)
     found = analyse(path)
     return 1.0 if set(found.months) & set(facts.months) else 0.0
-
-
-def document_label(document: Document) -> str:
-    """A short readable label: title and date."""
-    date = document.date.strftime("%-d %b %Y") if document.date else (document.period or "")
-    return f"{document.title} ({date})" if date else document.title
-
-
-__all__ = ["Retriever", "Weights", "document_label", "period_of"]

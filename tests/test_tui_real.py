@@ -2,7 +2,6 @@
 
 import pytest
 
-from assistant.assistant import Assistant
 from assistant.config import PROJECT_DIR
 from assistant.tui import make_app
 from assistant.tui.dialogs import ExportScreen, FiltersScreen

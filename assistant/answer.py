@@ -18,6 +18,7 @@ from .intent import Intent, cues, intent_of
 from .query import (
     QueryFacts,
     analyse,
+    comparison_sides,
     named_organisations,
     org_keys,
     period_end,
@@ -155,19 +156,13 @@ class ExtractiveAnswerer:
     def _missing_sides(self, facts: QueryFacts, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
         """A comparison names two years or two bodies: each side gets its best sentence, from a document
         of that year or body, when the first choice covered only one side."""
-        sides: list[Callable[[Scored], bool]] = []
-        if len(facts.periods) >= 2:
-            sides += [lambda s, p=p: s.unit.passage.document.period == p for p in facts.periods]
-        named = named_organisations(facts, self.organisations)
-        if len(named) >= 2:
-            sides += [lambda s, k=org_keys(o): bool(org_keys(s.unit.passage.document.organisation or "") & k)
-                      for o in named]
+        sides = comparison_sides(facts, self.organisations)
         added: list[Scored] = []
         floor = scored[0].score * SIDE_SHARE
         for side in sides:
-            if any(side(c) for c in chosen + added):
+            if any(side(c.unit.passage.document) for c in chosen + added):
                 continue
-            best = next((s for s in scored if side(s) and s.score >= floor), None)
+            best = next((s for s in scored if side(s.unit.passage.document) and s.score >= floor), None)
             if best is not None:
                 added.append(best)
         return added

@@ -17,15 +17,9 @@ from .types import Chunk, Document, Passage
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer  # PyStemmer: C, imports in milliseconds
-
-    return Stemmer.Stemmer("english")
-
-
-def stem_terms(text: str) -> set[str]:
-    words = [w.lower().strip("'’-") for w in re.findall(r"[a-z0-9][a-z0-9'’\-]*", text, re.IGNORECASE)]
-    return set(_stemmer().stemWords([w for w in words if w]))
+def _stop_tokens() -> frozenset[str]:
+    """The question-phrasing words as the lexical tokeniser renders them (stemmed), computed once."""
+    return frozenset(lexical_tokens(" ".join(STOPWORDS)))
 
 
 MIN_WEIGHT, MAX_WEIGHT = 0.3, 8.0  # bounds of a word's idf weight
@@ -59,7 +53,7 @@ class Concepts:
             w = MAX_WEIGHT if known <= 0 else min(max(known, MIN_WEIGHT), MAX_WEIGHT)
             return w if token in own else CARRIED_WEIGHT * w
 
-        stop = stem_terms(" ".join(STOPWORDS))
+        stop = _stop_tokens()
         weights: dict[str, float] = {}
         alternatives: dict[str, tuple[frozenset[str], ...]] = {}
         grouped: set[str] = set()

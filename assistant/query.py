@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+
+from .types import Document
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -91,6 +94,7 @@ class QueryFacts:
         return frozenset(t.rstrip("'’s") for t in self.terms) | frozenset(self.terms)
 
 
+@lru_cache(maxsize=8192)
 def analyse(question: str) -> QueryFacts:
     dates, months = [], []
     for m in _DAY_MONTH_YEAR.finditer(question):
@@ -133,6 +137,18 @@ def numeral_variants(text: str) -> list[str]:
         else:
             out.append(str(_NUMBER_WORDS.index(token)))
     return list(dict.fromkeys(out))
+
+
+def comparison_sides(facts: QueryFacts, organisations: list[str]) -> list[Callable[[Document], bool]]:
+    """The sides of a comparison the question draws: one test per named year when it names two or more,
+    one per named body likewise. Empty when the question compares nothing."""
+    sides: list[Callable[[Document], bool]] = []
+    if len(facts.periods) >= 2:
+        sides += [lambda d, p=p: d.period == p for p in facts.periods]
+    named = named_organisations(facts, organisations)
+    if len(named) >= 2:
+        sides += [lambda d, k=org_keys(o): bool(org_keys(d.organisation or "") & k) for o in named]
+    return sides
 
 
 def named_organisations(facts: QueryFacts, organisations: list[str]) -> list[str]:

@@ -17,7 +17,14 @@ import numpy as np
 from .concepts import Concepts, chunk_words, meta_words, words_of
 from .embedding import Embedder
 from .intent import cues, intent_of
-from .query import QueryFacts, analyse, named_organisations, org_keys, split_clauses
+from .query import (
+    QueryFacts,
+    analyse,
+    comparison_sides,
+    named_organisations,
+    org_keys,
+    split_clauses,
+)
 from .sentences import Unit, split_units
 from .store import IndexStore
 from .types import Chunk, Filters, Passage
@@ -175,12 +182,7 @@ class Retriever:
     def _both_sides_first(self, facts: QueryFacts, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """A comparison (two years, or two bodies) needs evidence from each side: the best passage of each
         side is moved to the top, so one side's many passages cannot push the other out of sight."""
-        sides = []
-        if len(facts.periods) >= 2:
-            sides += [lambda d, p=p: d.period == p for p in facts.periods]
-        named = named_organisations(facts, self._organisations)
-        if len(named) >= 2:
-            sides += [lambda d, k=org_keys(o): bool(org_keys(d.organisation or "") & k) for o in named]
+        sides = comparison_sides(facts, self._organisations)
         if not sides:
             return ranked
         leaders: list[tuple[float, int]] = []

@@ -32,4 +32,4 @@ bench: setup
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) index/*.sqlite index/current index/build-* .pytest_cache
+	rm -rf $(VENV) index/current index/build-* index/.tmp-build-* index/.lock .pytest_cache

@@ -1,9 +1,13 @@
 """Detect a board paper's title, kind, organisation, date and financial year from its text.
 
-Everything here reads conventions of NHS board papers, never file names: letters open with "Dear ..." and
+Everything here reads conventions of the documents, never file names: letters open with "Dear ..." and
 close with "Yours sincerely"; meeting packs open with the board's name, "Meeting", its date and an agenda of
 enclosures; minutes say "Minutes of"; organisations are named "<place> Integrated Care Board", "... NHS
-Foundation Trust", "... Council". A `<file>.meta.toml` sidecar overrides any detected field.
+Foundation Trust", "... Council"; an annual report's title page names the body, "Annual Report and
+Accounts" and the year. Filings with the US Securities and Exchange Commission name the registrant above
+"(Exact name of registrant as specified in its charter)", the form and the period; earnings releases name
+the company in their headline or dateline ("PepsiCo, Inc. (NASDAQ: PEP) today reported ..."). A missing
+field stays None. A `<file>.meta.toml` sidecar overrides any detected field.
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ _MONTH_RE = (r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?
 _DATE_WORDS = re.compile(rf"\b(\d{{1,2}})\s*(?:st|nd|rd|th)?\s+{_MONTH_RE}\.?,?\s+(\d{{4}})\b", re.I)
 _DATE_US_WORDS = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b")
+# "1 April 2024 to 31 March 2025": the span a report covers, not the date it was written.
+_DATE_RANGE = re.compile(
+    rf"(\d{{1,2}})\s*(?:st|nd|rd|th)?\s+{_MONTH_RE}\.?,?\s+(\d{{4}})\s+(?:to|until|–|-)\s+"
+    rf"(\d{{1,2}})\s*(?:st|nd|rd|th)?\s+{_MONTH_RE}\.?,?\s+(\d{{4}})\b", re.I)
 _FIN_YEAR = re.compile(r"\b(20\d\d)\s*[/-]\s*(20\d\d|\d\d)\b")
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s*"
 
@@ -46,12 +54,15 @@ _ORG = re.compile(
 )
 # Capitalised words that run into an organisation's name from a role line or a subject line above it
 # ("Chief Executive\nNorth Cumbria Integrated Care Board", "Review of ... Integrated Care Board").
-_LEADING_NOISE = re.compile(
-    r"^(?:(?:The|NHS|ICB|ICS|Our|Your|Dear|Meeting|Minutes|Chief|Executive|Officer|Director|Chair|Chairman|"
-    r"Vice|Deputy|Interim|Non-Executive|Member|Members|Board|Review|Report|Annual|Assessment|Letter|Re|"
-    r"Subject|Update|Summary|Agenda|Item|Paper|Title|Presented|Prepared|Author|and|&|of|on|the|for|to|by)"
-    r"[:,]?\s+)+"
-)
+_NOISE_WORDS = (
+    "The", "NHS", "ICB", "ICS", "Our", "Your", "Dear", "Meeting", "Minutes", "Chief", "Executive", "Officer",
+    "Director", "Chair", "Chairman", "Vice", "Deputy", "Interim", "Non-Executive", "Member", "Members", "Board",
+    "Review", "Report", "Annual", "Assessment", "Letter", "Re", "Subject", "Update", "Summary", "Agenda", "Item",
+    "Paper", "Title", "Presented", "Prepared", "Author")
+_CONNECTOR_WORDS = ("and", "&", "of", "on", "the", "for", "to", "by")
+_LEADING_NOISE = re.compile(rf"^(?:(?:{'|'.join(map(re.escape, _NOISE_WORDS + _CONNECTOR_WORDS))})[:,]?\s+)+")
+# Words of a role or letterhead that can run into a name ("Peter Axon ICB Chair Staffordshire ... ICB").
+_RUN_ON_WORDS = frozenset(w.lower() for w in _NOISE_WORDS if w != "The")
 
 _LETTER_OPENING = re.compile(r"^\s*Dear\s+\S.*$", re.M)
 _LETTER_CLOSING = re.compile(r"\b(Yours\s+(?:sincerely|faithfully)|Kind\s+regards|Best\s+wishes)\b", re.I)
@@ -76,12 +87,18 @@ class Metadata:
 
 def detect(text: str) -> Metadata:
     """Detect metadata from a document's cleaned text (the first pages carry almost all of it)."""
+    filing = detect_filing(text)
+    if filing:
+        return filing
     head = text[:HEAD_CHARS]
     kind = detect_kind(text)
     title = detect_title(head, kind)
     date = detect_date(head, kind)
     period = detect_period(title, head, kind, date)
-    return Metadata(title=title, kind=kind, organisation=detect_organisation(head), date=date, period=period)
+    organisation = detect_organisation(head)
+    if kind == "report":
+        title = annual_report_title(head, organisation, period) or title
+    return Metadata(title=title, kind=kind, organisation=organisation, date=date, period=period)
 
 
 def with_sidecar(meta: Metadata, path: Path) -> Metadata:
@@ -186,15 +203,31 @@ def _short_title_line(block: str) -> bool:
     return "\n" not in line and 3 <= len(line) <= 60 and not line.endswith((".", ":", ";", ",")) and "=" not in line
 
 
+# "Annual Report and Accounts" standing alone on a title page, not "Annual Report of the Audit Committee".
+_ANNUAL_REPORT = re.compile(
+    r"^annual\s+report(?:\s+and\s+(?:financial\s+)?accounts)?(?!\s*(?:of|on|for|from|to|by)\b)[ \t]*"
+    r"(?:\d{4}\S*[ \t]*)?$", re.I | re.M)
+
+
+def annual_report_title(head: str, organisation: str | None, period: str | None) -> str | None:
+    """"<Body> Annual Report and Accounts 2024/25" when the title page says so and names the body.
+
+    Title pages set the body's name, "Annual Report (and Accounts)" and the year on separate lines (often
+    around a logo), which the block-based title would cut short.
+    """
+    opening = "\n".join(_nonempty_lines(head)[:12])
+    match = _ANNUAL_REPORT.search(opening)
+    if not match or not organisation or _org_key(organisation) not in {_org_key(n) for n, _ in _names(opening)}:
+        return None
+    words = " ".join(re.sub(r"\d{4}\S*", "", match.group(0)).split()).title().replace(" And ", " and ")
+    return " ".join(part for part in (organisation, words, period) if part)
+
+
 # --- organisation ---------------------------------------------------------------------------------------
 
 def detect_organisation(head: str) -> str | None:
     """The organisation the paper is by or about: the most mentioned name, favouring the opening."""
-    names: list[tuple[str, int]] = []
-    for match in _ORG.finditer(head):
-        name = _organisation_name(match.group(1), match.group(2))
-        if name:
-            names.append((name, match.start()))
+    names = _names(head)
     if not names:
         return None
     keys = {_org_key(n) for n, _ in names}
@@ -210,6 +243,12 @@ def detect_organisation(head: str) -> str | None:
     return display[best]
 
 
+def _names(text: str) -> list[tuple[str, int]]:
+    """Every organisation's name in `text`, with where it starts."""
+    found = ((_organisation_name(m.group(1), m.group(2)), m.start()) for m in _ORG.finditer(text))
+    return [(name, start) for name, start in found if name]
+
+
 def _organisation_name(words: str, suffix: str) -> str | None:
     words = _LEADING_NOISE.sub("", " ".join(words.replace("&", "and").split()) + " ").strip()
     suffix_norm = _ORG_SUFFIXES[" ".join(suffix.lower().split())]
@@ -221,11 +260,16 @@ def _organisation_name(words: str, suffix: str) -> str | None:
 
 
 def _fold_to_known(name: str, keys: set[str]) -> str:
-    """"ICB Chair Staffordshire and Stoke-on-Trent ICB" (a letterhead run-on) -> the known shorter name."""
+    """"ICB Chair Staffordshire and Stoke-on-Trent ICB" (a letterhead run-on) -> the known shorter name.
+
+    Only words of a role or letterhead are dropped: "Leeds and York Partnership NHS Foundation Trust" keeps
+    its "Leeds and" although a line break elsewhere leaves "York Partnership NHS Foundation Trust".
+    """
     words = name.split()
     for i in range(1, len(words) - 1):
         shorter = " ".join(words[i:])
-        if _org_key(shorter) in keys and len(words[i:]) >= 3:
+        run_on = any(w.lower() in _RUN_ON_WORDS for w in words[:i])
+        if run_on and _org_key(shorter) in keys and len(words[i:]) >= 3:
             return shorter
     return name
 
@@ -239,7 +283,8 @@ def _org_key(name: str) -> str:
 def detect_date(head: str, kind: str) -> dt.date | None:
     """Letters: the letterhead date; meeting packs and minutes: the meeting date near the top.
 
-    Other kinds only when a date line stands alone in the opening (a year alone is not a date).
+    Other kinds only when a date line stands alone in the opening (a year alone is not a date), and never
+    the ends of the span a report covers ("1 April 2024 / to / 31 March 2025").
     """
     lines = _nonempty_lines(head)
     if kind in ("letter", "meeting pack", "minutes"):
@@ -248,7 +293,8 @@ def detect_date(head: str, kind: str) -> dt.date | None:
         if standalone:
             return standalone[0]
         return parse_date(window)
-    standalone = [d for line in lines[:20] if is_date_line(line) for d in [parse_date(line)] if d]
+    opening = _nonempty_lines(_DATE_RANGE.sub(" ", "\n".join(lines[:20])))
+    standalone = [d for line in opening if is_date_line(line) for d in [parse_date(line)] if d]
     return standalone[0] if standalone else None
 
 
@@ -295,12 +341,216 @@ def detect_period(title: str | None, head: str, kind: str, date: dt.date | None)
 
 
 def _explicit_financial_year(text: str) -> str | None:
+    """"2024/25", "2024-2025", or the span "1 April 2024 to 31 March 2025" -> "2024/25"."""
     for m in _FIN_YEAR.finditer(text):
         start, end = int(m.group(1)), m.group(2)
         end_year = int(end) if len(end) == 4 else 2000 + int(end)
         if end_year == start + 1:
             return f"{start}/{end_year % 100:02d}"
+    for m in _DATE_RANGE.finditer(text):
+        first = (int(m.group(1)), _month(m.group(2)), int(m.group(3)))
+        last = (int(m.group(4)), _month(m.group(5)), int(m.group(6)))
+        if first[:2] == (1, 4) and last[:2] == (31, 3) and last[2] == first[2] + 1:
+            return financial_year(dt.date(first[2], 4, 1))
     return None
+
+
+# --- SEC filings and earnings releases -------------------------------------------------------------
+
+_SEC_HEADER = re.compile(r"SECURITIES\s+AND\s+EXCHANGE\s+COMMISSION", re.I)
+_SEC_FORM = re.compile(r"\bFORM\s+(\d{1,2}-[A-Z]{1,2})\b", re.I)
+_REGISTRANT = re.compile(r"\(\s*Exact\s+name\s+of\s+(?:the\s+)?registrant", re.I)
+# No \b before "for": extraction glues it to the line before ("... ACT OF 1934For the fiscal year ended").
+_PERIOD_ENDED = re.compile(
+    r"(?<![a-z])for\s+the\s+(fiscal\s+year|quarterly\s+period|(?:fiscal\s+)?quarter|year)\s+ended\b", re.I)
+_REPORT_DATE = re.compile(r"\bDate\s+of\s+report\b[^:\n]*:?", re.I)
+_COVER_END = re.compile(r"Securities\s+registered\s+pursuant", re.I)
+# A line that can be (part of) a company's name: capitalised words, "&" and a few small words, no figures.
+_NAME_LINE = re.compile(r"^(?:[a-z]?[A-Z&]|\d+[A-Za-z])[\w.,&'’-]*(?:\s+(?:[A-Z&][\w.,&'’-]*|and|of|the|plc))*$")
+# Cover-page captions that can sit right above the name: never part of it.
+_COVER_LABEL = re.compile(r"^(?:or|and)$|\b(?:commission|file|number|pursuant|transition)\b", re.I)
+_CORPORATE_SUFFIX = re.compile(
+    r"\b(?:Inc|Incorporated|Corporation|Corp|Company|Co|Ltd|Limited|plc|LLC|L\.P|N\.V|S\.A|AG|SE)\.?$", re.I)
+# A company's name on one line: "PepsiCo, Inc.", "Johnson & Johnson", "eBay Inc.".
+_COMPANY = r"((?:[a-z]?[A-Z&]|\d+[A-Za-z])[\w.&'’-]*(?:,?[ \t]+(?:[A-Z&][\w.&'’-]*|and|of|the|plc))*)"
+# The dateline of a press release: "<Company> (NYSE: XYZ) today announced ...".
+_DATELINE = re.compile(
+    _COMPANY + r"\s*\((?i:\s*(?:NYSE|NASDAQ|AMEX|ASX|LSE|TSX|OTC\w*)\b)[^)\n]{0,40}\)\s+today\b")
+# A headline whose subject is the company: "Amcor reports fiscal 2023 results ...".
+_RESULTS_HEADLINE = re.compile(
+    _COMPANY + r"\s+(?i:reports|reported|announces|announced|posts|delivers)\s+(?i:.*\b(?:results|earnings)\b)")
+_RESULTS = re.compile(r"\btoday\s+(?:announced|reported)\b.{0,60}\bresults\b", re.I | re.S)
+_EPS = re.compile(r"\b(?:EPS|earnings\s+per\s+share)\b", re.I)
+
+
+def detect_filing(text: str) -> Metadata | None:
+    """Metadata of an SEC filing or an earnings release, or None for any other document."""
+    head = text[:HEAD_CHARS]
+    if _SEC_HEADER.search(head[:600]):
+        return _sec_filing(text, head)
+    return _press_release(text, head)
+
+
+def _sec_filing(text: str, head: str) -> Metadata | None:
+    """A 10-K, 10-Q or 8-K cover page: registrant, form and the period it covers (or the event's date)."""
+    form = _SEC_FORM.search(head)
+    registrant = _registrant(text, head)
+    if not form and not registrant:
+        return None
+    cover = _cover(head)
+    date = _date_after(_REPORT_DATE, cover)
+    if date:
+        phrase = f"dated {_us_date(date)}"
+    else:
+        phrase, date = _period_ended(cover)
+        phrase = f"for the {phrase} ended {_us_date(date)}" if date else None
+    title = " ".join(p for p in (registrant, form and f"Form {form.group(1).upper()}", phrase) if p)
+    return Metadata(title=title, kind="report", organisation=registrant, date=date,
+                    period=_fiscal_year_to_march(phrase, date))
+
+
+def _registrant(text: str, head: str) -> str | None:
+    """The registrant's name: above "(Exact name of registrant ...)", else the cover's company-name line."""
+    marker = _REGISTRANT.search(head)
+    name = (marker and _name_before(head, marker.start())) or _corporate_line(head)
+    return _document_spelling(name, text) if name else None
+
+
+def _cover(head: str) -> str:
+    """A filing's cover: its opening up to the table of registered securities."""
+    end = _COVER_END.search(head)
+    return head[:end.start()] if end else head[:2000]
+
+
+def _name_before(head: str, at: int) -> str | None:
+    """The name-like line(s) right above `at` (and before it on its line): names can wrap or break."""
+    lines = head[:at].split("\n")
+    parts = [lines.pop().strip()] if lines[-1].strip() else []
+    while lines and len(parts) < 3:
+        line = lines.pop().strip()
+        if not line and not parts:
+            continue
+        if not _NAME_LINE.match(line) or _COVER_LABEL.search(line):
+            break
+        parts.insert(0, line)
+    name = " ".join(" ".join(parts).split())
+    return name if parts and _NAME_LINE.match(name) else None
+
+
+def _corporate_line(head: str) -> str | None:
+    """A cover without the registrant caption: its first line that reads "<NAME> CORPORATION", "... Inc."."""
+    for line in _nonempty_lines(_cover(head)):
+        if len(line) <= 80 and _NAME_LINE.match(line) and _CORPORATE_SUFFIX.search(line):
+            return line
+    return None
+
+
+def _document_spelling(name: str, text: str) -> str:
+    """A name in capitals as the document spells it elsewhere ("BEST BUY CO., INC." -> "Best Buy Co., Inc."),
+    also mending spaces that text extraction lost or added ("MGM R ESORTS"); else simply capitalised."""
+    if not name.isupper():
+        return name
+    spaced = r"\s*".join(re.escape(c) for c in name if not c.isspace())
+    for m in re.finditer(rf"(?<!\w){spaced}(?!\w)", text, re.I):
+        found = " ".join(m.group(0).split())
+        if not found.isupper() and found[0].isupper():
+            return found
+    return _capitalise(name)
+
+
+def _capitalise(name: str) -> str:
+    """"GENERAL MILLS, INC." -> "General Mills, Inc.", keeping initials ("L.P.") and small words."""
+    words = []
+    for i, word in enumerate(name.split()):
+        if re.fullmatch(r"(?:[A-Z]\.)+,?", word):
+            words.append(word)
+        elif i and word.lower() in ("and", "of", "the"):
+            words.append(word.lower())
+        else:
+            words.append(word[:1] + word[1:].lower())
+    return " ".join(words)
+
+
+def _period_ended(cover: str) -> tuple[str | None, dt.date | None]:
+    """("fiscal year", 28 January 2023) from "For the fiscal year ended January 28, 2023"."""
+    match = _PERIOD_ENDED.search(cover)
+    if not match:
+        return None, None
+    return " ".join(match.group(1).lower().split()), _date_after(match, cover)
+
+
+def _date_after(pattern: re.Pattern | re.Match | None, text: str) -> dt.date | None:
+    """The first date within a short reach after `pattern` or a match ("Date of report ...: May 20, 2022").
+
+    The reach spans a second column on the way ("For the quarterly period ended Commission file\nMarch 31").
+    """
+    match = pattern.search(text) if isinstance(pattern, re.Pattern) else pattern
+    return parse_date(text[match.end():match.end() + 60]) if match else None
+
+
+def _fiscal_year_to_march(phrase: str | None, date: dt.date | None) -> str | None:
+    """A fiscal year that ends on 31 March is a financial year in this project's sense; others have none."""
+    if phrase and "year" in phrase and date and (date.month, date.day) == (3, 31):
+        return financial_year(date)
+    return None
+
+
+def _us_date(date: dt.date) -> str:
+    """As a US filing writes it: "July 29, 2023"."""
+    return f"{date:%B} {date.day}, {date.year}"
+
+
+def _press_release(text: str, head: str) -> Metadata | None:
+    """An earnings (or other) press release: the company of its dateline or headline, its date and headline."""
+    dateline = _DATELINE.search(head)
+    headline = _results_headline(head)
+    if not dateline and not headline:
+        return None
+    company = dateline.group(1) if dateline else headline.group(1)
+    date = _release_date(head, dateline)
+    before_dateline = head[:dateline.start()] if dateline else head
+    title = _headline(before_dateline, company) or _release_title(company, date, bool(_RESULTS.search(head)))
+    return Metadata(title=title, kind="report", organisation=company, date=date,
+                    period=_explicit_financial_year(title))
+
+
+def _results_headline(head: str) -> re.Match | None:
+    """An opening line "<Company> reports ... results" in a release that reports earnings per share."""
+    lines = _nonempty_lines(head)
+    return _RESULTS_HEADLINE.match(lines[0]) if lines and _EPS.search(head) else None
+
+
+def _release_date(head: str, dateline: re.Match | None) -> dt.date | None:
+    """The date on the dateline before the company's name, else a date heading the release."""
+    if dateline:
+        line_start = head.rfind("\n", 0, dateline.start()) + 1
+        date = parse_date(head[line_start:dateline.start()])
+        if date:
+            return date
+    return parse_date("\n".join(_nonempty_lines(head)[:3]))
+
+
+def _headline(head: str, company: str) -> str | None:
+    """The headline: the first of the opening lines that starts with the company's name, with the short
+    lines that continue it (not a bullet, a figure or a label)."""
+    lines = _nonempty_lines(head)[:6]
+    first_word = re.sub(r"^the\s+", "", company, flags=re.I).split()[0].rstrip(",")
+    opens = re.compile(rf"(?:the\s+)?{re.escape(first_word)}\b", re.I)
+    start = next((i for i, line in enumerate(lines) if opens.match(line)), None)
+    if start is None:
+        return None
+    title = lines[start]
+    for line in lines[start + 1:start + 3]:
+        if re.search(r"[$%€£•:]|^\W", line) or len(title) + len(line) >= 100:
+            break
+        title = f"{title} {line}"
+    return _trim(title, 140)
+
+
+def _release_title(company: str, date: dt.date | None, results: bool) -> str:
+    """"Johnson & Johnson earnings release, January 24, 2023" for a release without a headline."""
+    what = "earnings release" if results else "press release"
+    return f"{company} {what}, {_us_date(date)}" if date else f"{company} {what}"
 
 
 # --- small text helpers ---------------------------------------------------------------------------------

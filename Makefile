@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chat test index eval bench clean
+.PHONY: setup chat test index eval fit bench clean
 
 setup: $(STAMP)
 
@@ -26,7 +26,10 @@ index: setup
 	$(BIN)/boardroom index
 
 eval: setup
-	$(BIN)/boardroom eval ../shared/eval/dev.jsonl
+	$(BIN)/boardroom eval ../shared/eval --baseline
+
+fit: setup
+	$(BIN)/boardroom fit ../shared/eval
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

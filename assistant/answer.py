@@ -8,30 +8,33 @@ behind the same `Answerer` protocol.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .concepts import Concepts, meta_words, passage_words, title_words, words_of
-from .intent import Intent, cues, intent_of
-from .query import (
-    QueryFacts,
-    analyse,
-    comparison_sides,
-    named_organisations,
-    org_keys,
-    period_end,
-    split_clauses,
+from .intent import Intent, cues
+from .plan import CorpusView, QueryPlan, make_plan
+from .query import analyse, org_keys, period_end
+from .sentence_features import (
+    ABSTAIN_FEATURES,
+    SENTENCE_FEATURES,
+    AnswerView,
+    UnitView,
+    figures_missing,
+    rank_prior,
 )
-from .sentences import Unit, split_units, unreadable
+from .sentences import Unit, split_units
+from .tuning import Tuning, load_tuning
 from .types import Answer, Citation, Document, Passage
 
 NOT_FOUND = "The papers don't say."
 
 
 class Answerer(Protocol):
-    def compose(self, question: str, passages: list[Passage], facts: QueryFacts | None = None) -> Answer: ...
+    def compose(self, question: str, passages: list[Passage], plan: QueryPlan) -> Answer: ...
 
 
 MAX_SENTENCES_SHOWN = 5  # an answer is one to five sentences (or a list)
@@ -40,6 +43,8 @@ SIDE_SHARE = 0.4  # the other side of a comparison joins the answer at this shar
 TITLE_WORDS_NAMING = 2  # distinctive title words a question must use to name a kind of paper
 QUALIFIER_MAX = 100  # characters: a sentence this short right after the best one joins it
 NEIGHBOUR_SHARE = 0.5  # a neighbouring sentence joins the answer at half the best sentence's score
+SIMILARITY_SHORTLIST = 16  # units compared with the question by the encoder (the likeliest by word support)
+SIMILARITY_CHARS = 300  # of a unit's text: enough to judge what it is about
 
 
 def _key(s: "Scored") -> tuple[str, int]:
@@ -58,6 +63,11 @@ class Scored:
     score: float
     support: float  # weighted share of the question's topic words this unit (or its document) carries
     covered: frozenset[str]
+    similarity: float = 0.0
+    values: dict | None = None  # feature -> value, for fitting and explaining
+
+
+Embed = Callable[[list[str]], "object"]  # texts -> unit vectors (rows)
 
 
 class ExtractiveAnswerer:
@@ -65,59 +75,90 @@ class ExtractiveAnswerer:
 
     A question's words are weighted by rarity in the corpus (idf). Words a passage's document already
     answers at the level of its metadata (the body, the year, the title) count as covered for every
-    sentence of that document, so the choice among its sentences turns on the topic words.
+    sentence of that document, so the choice among its sentences turns on the topic words. Sentences are
+    scored, and the answer judged supported, by the fitted weights of the `Tuning` in force.
     """
 
-    def __init__(self, organisations: list[str] | None = None, idf: Callable[[str], float] | None = None, *,
-                 documents: list[Document] | None = None, passages_considered: int = 8, min_support: float = 0.5, min_raw_support: float = 0.4,
-                 max_sentences: int = 4, max_list_items: int = 8):
-        self.organisations = organisations or []
+    def __init__(self, idf: Callable[[str], float] | None = None, *, documents: list[Document] | None = None,
+                 tuning: Tuning | None = None, embed: Embed | None = None, max_sentences: int = 4,
+                 max_list_items: int = 8):
         self.documents = documents or []
         self.idf = idf or (lambda token: 1.0)
-        self.passages_considered = passages_considered
-        self.min_support = min_support
-        self.min_raw_support = min_raw_support
+        self.tuning = tuning or load_tuning()
+        self.embed = embed
+        self._vectors: dict[str, object] = {}  # text -> encoder vector, for the similarity feature
+        self.measure_all = False  # compute every feature even when its weight is zero (for fitting)
         self.max_sentences = max_sentences
         self.max_list_items = max_list_items
 
-    def compose(self, question: str, passages: list[Passage], facts: QueryFacts | None = None) -> Answer:
-        facts = facts or analyse(question)
-        intent = intent_of(question, facts.acronyms)
-        considered = passages[: self.passages_considered]
-        raw = Concepts.of(question, facts, self.idf)
-        concepts = raw.discounted([passage_words(p) for p in considered])
-        scored = self._score_units(concepts, intent, considered)
+    def compose(self, question: str, passages: list[Passage], plan: QueryPlan | None = None) -> Answer:
+        plan = plan or make_plan(question, analyse(question), CorpusView(self.idf, tuple(self.documents)))
+        chosen, view = self.decide(passages, plan)
+        if view is None or not self.supported(view):
+            return Answer(question, NOT_FOUND, (), tuple(passages), True)
+        answer = self._render(question, chosen, passages, plan.intent)
+        unanswered = self._unanswered_parts(plan, chosen)
+        if unanswered:  # say which part the papers leave open rather than drop it silently
+            note = "; ".join(f"“{p.text}”" for p in unanswered)
+            answer = replace(answer, text=f"{answer.text}\nNot found in the papers: {note}.")
+        return answer
+
+    def _unanswered_parts(self, plan: QueryPlan, chosen: list[Scored]) -> list:
+        """The parts of a multi-part question that no quoted sentence carries enough of."""
+        said = frozenset().union(*(words_of(s.unit.text) | meta_words(s.unit.passage.document) for s in chosen))
+        return [part for part in plan.parts if part.concepts.share(part.concepts.covered_by(said)) < CLAUSE_MIN_SUPPORT]
+
+    def sentences(self, passages: list[Passage], plan: QueryPlan) -> list[Scored]:
+        """Every sentence of the passages considered, scored, best first (before the anchor rules)."""
+        considered = passages[: self.tuning.passages_considered]
+        concepts = plan.asked_concepts.discounted([passage_words(p) for p in considered])
+        return self._score_units(plan.asked, concepts, plan.intent, considered)
+
+    def decide(self, passages: list[Passage], plan: QueryPlan) -> tuple[list[Scored], AnswerView | None]:
+        """The sentences an answer would quote, and what the abstention model judges them by (None when a
+        rule rules an answer out: the question's named paper or year is not in the papers, no sentence is
+        about the body, year and day it names, or a who-question's named role is not in the answer)."""
+        facts, intent = plan.facts, plan.intent
+        considered = passages[: self.tuning.passages_considered]
+        concepts = plan.asked_concepts.discounted([passage_words(p) for p in considered])
         if not self._named_documents_cover(facts):
-            return Answer(question, NOT_FOUND, (), tuple(passages), True)
+            return [], None
         # Only sentences from passages about the body, year and day the question names can support it.
-        scored = [s for s in scored if self._anchors_hold(facts, s)]
+        scored = [s for s in self._score_units(plan.asked, concepts, intent, considered)
+                  if self._anchors_hold(plan, s)]
         if not scored:
-            return Answer(question, NOT_FOUND, (), tuple(passages), True)
+            return [], None
         chosen = self._choose(scored, intent)
         # Each part of the question and each side of a comparison keeps its sentence; the best sentence's
         # companions give way first when the answer would run past its length.
-        essential = _unique([chosen[0], *self._clause_answers(question, facts, considered, chosen[0])])
-        essential = _unique([*essential, *self._missing_sides(facts, scored, essential)])
+        essential = _unique([chosen[0], *self._part_answers(plan, considered, chosen[0])])
+        essential = _unique([*essential, *self._missing_sides(plan, scored, essential)])
         limit = self.max_list_items if intent.wants_list else MAX_SENTENCES_SHOWN
         keys = {_key(e) for e in essential}
         extra = [c for c in chosen[1:] if _key(c) not in keys]
         chosen = (essential + extra)[:max(limit, len(essential))]
         chosen.sort(key=lambda s: (s.unit.passage.rank, s.unit.start))  # passages in rank order, then reading order
-        # Supported when the chosen sentences carry enough of the question as the candidates weigh it, and
-        # enough of it as the corpus weighs it: a question whose rare words no passage has ("parking fines
-        # on Mars") is not answered by its common ones ("ICB", "policy", "staff").
         # Judged on the best sentence with the sentences that answer the question's other parts or sides,
         # not on loose companions: unrelated sentences must not add up to support.
         covered = set().union(*(s.covered for s in essential))
-        if concepts.share(covered) < self.min_support or raw.share(covered) < self.min_raw_support:
-            return Answer(question, NOT_FOUND, (), tuple(passages), True)
-        if intent.wants_person and not concepts.names_met(covered):
+        if plan.intent.wants_person and not concepts.names_met(covered):
             # "Who is the Chief Nursing Officer?" is not answered by the Chief Executive Officer's name: the
             # role or body a who-question names, as written, must be in the answer.
-            return Answer(question, NOT_FOUND, (), tuple(passages), True)
-        return self._render(question, chosen, passages, intent)
+            return chosen, None
+        return chosen, self.answer_view(plan, concepts, essential)
 
-    def _named_documents_cover(self, facts: QueryFacts) -> bool:
+    def answer_view(self, plan: QueryPlan, concepts: Concepts, essential: list[Scored]) -> AnswerView:
+        covered = set().union(*(s.covered for s in essential))
+        return AnswerView(concepts.share(covered), plan.asked_concepts.share(covered),
+                          max(s.similarity for s in essential),
+                          figures_missing(plan.facts.numbers, [s.unit.text for s in essential]))
+
+    def supported(self, view: AnswerView) -> bool:
+        t = self.tuning
+        z = t.abstain_bias + sum(t.weight("abstain", name) * f(view) for name, f in ABSTAIN_FEATURES.items())
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0))) >= t.abstain_threshold
+
+    def _named_documents_cover(self, facts) -> bool:
         """A question that names a kind of paper by its title ("NHS England's annual assessment … in
         2022/23") and a year is answered only if the papers hold such a paper for that year: another
         year's assessment, or a plan that mentions the year, is not what was asked for."""
@@ -127,39 +168,36 @@ class ExtractiveAnswerer:
         named = [d for d in self.documents if len(title_words(d) & asked) >= TITLE_WORDS_NAMING]
         return not named or any(d.period in facts.periods for d in named)
 
-    def _clause_answers(self, question: str, facts: QueryFacts, considered: list[Passage],
-                        best: Scored) -> list[Scored]:
+    def _part_answers(self, plan: QueryPlan, considered: list[Passage], best: Scored) -> list[Scored]:
         """A question of several parts ("What is the SBAF, and how many strategic risks does it contain?")
-        gets a sentence for each part, scored with that part's own words and cue (the rest of the question
-        frames it at the weight of carried words). A part whose best sentence is already taken gets its
-        next best one that carries what the part asks for (a person for "who answered?")."""
-        clauses = split_clauses(question)
-        if len(clauses) < 2:
+        gets a sentence for each part, scored with that part's own words and cue. A part whose best
+        sentence is already taken gets its next best one that carries what the part asks for (a person
+        for "who answered?")."""
+        if not plan.parts:
             return []
         words = [passage_words(p) for p in considered]
         taken = {_key(best)}
         added: list[Scored] = []
-        for clause in clauses:
-            intent = intent_of(clause, facts.acronyms)
-            concepts = Concepts.of(clause, facts, self.idf).discounted(words)
-            rescored = [s for s in self._score_units(concepts, intent, considered) if self._anchors_hold(facts, s)]
+        for part in plan.parts:
+            concepts = part.concepts.discounted(words)
+            rescored = [s for s in self._score_units(plan.asked, concepts, part.intent, considered)
+                        if self._anchors_hold(plan, s)]
             if not rescored or rescored[0].support < CLAUSE_MIN_SUPPORT:
                 continue
-            if _key(rescored[0]) in taken and intent.asks_for_something:
-                fresh = [s for s in rescored if _key(s) not in taken and cues(s.unit.text, intent, self.idf) > 0
+            if _key(rescored[0]) in taken and part.intent.asks_for_something:
+                fresh = [s for s in rescored if _key(s) not in taken and cues(s.unit.text, part.intent, self.idf) > 0
                          and s.support >= CLAUSE_MIN_SUPPORT / 2]
                 rescored = fresh[:1] or rescored
             taken.add(_key(rescored[0]))
             added.append(rescored[0])
         return added
 
-    def _missing_sides(self, facts: QueryFacts, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
+    def _missing_sides(self, plan: QueryPlan, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
         """A comparison names two years or two bodies: each side gets its best sentence, from a document
         of that year or body, when the first choice covered only one side."""
-        sides = comparison_sides(facts, self.organisations)
         added: list[Scored] = []
         floor = scored[0].score * SIDE_SHARE
-        for side in sides:
+        for side in plan.sides:
             if any(side(c.unit.passage.document) for c in chosen + added):
                 continue
             best = next((s for s in scored if side(s.unit.passage.document) and s.score >= floor), None)
@@ -167,32 +205,61 @@ class ExtractiveAnswerer:
                 added.append(best)
         return added
 
-    def _score_units(self, concepts: "Concepts", intent: Intent, passages: list[Passage]) -> list[Scored]:
+    def _similarities(self, question: str, found: list, shortlist: list[int]) -> list[float]:
+        """Encoder similarity of the question to the shortlisted units (their first SIMILARITY_CHARS
+        characters); every other unit gets the shortlist's lowest. Vectors are kept per text, so the parts
+        of a question and the answer after it cost nothing more."""
+        if self.embed is None or not shortlist or not (self.measure_all or self._uses_similarity()):
+            return [0.0] * len(found)
+        texts = [found[i][0].text[:SIMILARITY_CHARS] for i in shortlist]
+        if len(self._vectors) > 4096:
+            self._vectors.clear()
+        todo = list(dict.fromkeys(t for t in [question, *texts] if t not in self._vectors))
+        if todo:
+            self._vectors.update(zip(todo, self.embed(todo)))
+        q = self._vectors[question]
+        sims = {i: float(self._vectors[t] @ q) for i, t in zip(shortlist, texts)}
+        floor = min(sims.values())
+        return [sims.get(i, floor) for i in range(len(found))]
+
+    def _uses_similarity(self) -> bool:
+        return bool(self.tuning.weight("sentence", "similarity") or self.tuning.weight("abstain", "similarity"))
+
+    def _score_units(self, question: str, concepts: "Concepts", intent: Intent, passages: list[Passage]) -> list[Scored]:
+        """Every unit of the passages scored for `concepts` and `intent` (the question, or one part of it);
+        similarity is always to the whole `question` as asked."""
         if not concepts.total:
             return []
-        out: list[Scored] = []
+        found: list[tuple[Unit, int, float, frozenset[str], float]] = []
         for passage in passages:
             meta = meta_words(passage.document)
             path = words_of(" ".join(passage.chunk.section_path)) - meta
-            rank_factor = 0.6 + 0.4 / (1.0 + 0.15 * (passage.rank - 1))
             for index, unit in enumerate(split_units(passage)):
-                words = words_of(unit.text)
-                covered = concepts.covered_by(words | meta)
+                covered = concepts.covered_by(words_of(unit.text) | meta)
                 in_path = concepts.covered_by(path) - covered
                 support = concepts.share(covered, half=in_path)
-                score = support * rank_factor + cues(unit.text, intent, self.idf) - unreadable(unit)
-                out.append(Scored(unit, index, score, support, covered | in_path))
+                found.append((unit, index, support, covered | in_path, cues(unit.text, intent, self.idf)))
+        # Only the likeliest units are compared with the question by the encoder (it is the costly part).
+        shortlist = sorted(range(len(found)), key=lambda i: -(found[i][2] * rank_prior(found[i][0].passage.rank)
+                                                              + found[i][4]))[:SIMILARITY_SHORTLIST]
+        similarities = self._similarities(question, found, shortlist)
+        weights = {name: self.tuning.weight("sentence", name) for name in SENTENCE_FEATURES}
+        out: list[Scored] = []
+        for (unit, index, support, covered, cue), similarity in zip(found, similarities):
+            values = {name: f(UnitView(unit, support, similarity, cue)) for name, f in SENTENCE_FEATURES.items()}
+            score = sum(weights[n] * v for n, v in values.items())
+            out.append(Scored(unit, index, score, support, covered, similarity, values))
         out.sort(key=lambda s: s.score, reverse=True)
         return out
 
-    def _anchors_hold(self, facts: QueryFacts, candidate: Scored) -> bool:
+    def _anchors_hold(self, plan: QueryPlan, candidate: Scored) -> bool:
         """The question names a body, a year or a day: the supporting passage must be about it."""
+        facts = plan.facts
         doc = candidate.unit.passage.document
         # The sentence itself or its item's heading must say so when the document is about something else.
         text = candidate.unit.text + " " + " ".join(candidate.unit.passage.chunk.section_path)
-        named = named_organisations(facts, self.organisations)
-        if named and doc.organisation:
-            keys = set().union(*(org_keys(o) for o in named))
+        if plan.named_organisations and doc.organisation:
+            keys = set().union(*(org_keys(o) for o in plan.named_organisations))
             if not (org_keys(doc.organisation) & keys) and not any(k in text.lower() for k in keys):
                 return False
         if facts.periods and doc.period not in facts.periods:

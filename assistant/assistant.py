@@ -16,8 +16,10 @@ from .aliases import Aliases
 from .answer import Answerer, ExtractiveAnswerer
 from .conversation import resolve
 from .people import person_names
-from .query import QueryFacts, analyse, numeral_variants
+from .plan import CorpusView, QueryPlan, make_plan
+from .query import analyse, numeral_variants
 from .store import lexical_tokens
+from .tuning import Tuning, load_tuning
 from .types import Answer, Chunk, Document, Filters, Passage, Section, Turn
 
 # progress(stage, done, total): stage is e.g. "Reading", "Embedding", "Loading model".
@@ -28,19 +30,23 @@ COMMON_FORM_IDF = 2.5  # short forms found in more than about one passage in twe
 
 
 class Assistant:
-    def __init__(self, store, embedder, corpus_dir: Path, index_dir: Path, answerer: Answerer | None = None):
+    def __init__(self, store, embedder, corpus_dir: Path, index_dir: Path, answerer: Answerer | None = None,
+                 tuning: Tuning | None = None):
         from .retrieval import Retriever
 
         self.store = store
         self.corpus_dir = corpus_dir
         self.index_dir = index_dir
-        self.retriever = Retriever(store, embedder)
+        self.tuning = tuning or load_tuning()
+        self.retriever = Retriever(store, embedder, self.tuning)
         self.aliases = Aliases(store.definitions())  # found per document at index time
-        self.answerer = answerer or ExtractiveAnswerer(self.organisations(), store.idf, documents=store.documents())
+        self.corpus = CorpusView(store.idf, tuple(store.documents()))
+        self.answerer = answerer or ExtractiveAnswerer(store.idf, documents=store.documents(), tuning=self.tuning,
+                                                       embed=embedder.embed)
 
     @classmethod
     def open(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, *,
-             update: bool = True, progress: Progress | None = None) -> "Assistant":
+             update: bool = True, progress: Progress | None = None, tuning: Tuning | None = None) -> "Assistant":
         """Load the index and the encoder. With `update`, first bring the index up to date with the corpus
         (building it when missing; incremental, and nothing is read when no file changed), so papers added
         to the corpus are found; without it, open the index as it is."""
@@ -65,30 +71,39 @@ class Assistant:
         store = IndexStore.open(index_dir)
         if progress:
             progress("Ready", 1, 1)
-        return cls(store, embedder, corpus_dir, index_dir)
+        return cls(store, embedder, corpus_dir, index_dir, tuning=tuning)
 
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters()) -> Answer:
         """Answer a question (a follow-up is resolved against `history`), honouring `filters`."""
         t0 = time.perf_counter()
-        passages, facts = self.retrieve(question, history, filters)
+        passages, plan = self.retrieve(question, history, filters)
         t1 = time.perf_counter()
-        answer = self.answerer.compose(question, passages, facts)
+        answer = self.answerer.compose(question, passages, plan)
         t2 = time.perf_counter()
         timings = {"retrieve": (t1 - t0) * 1000, "compose": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
         return Answer(answer.question, answer.text, answer.citations, answer.passages, answer.abstained, timings)
 
     def retrieve(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(),
-                 k: int = PASSAGES_RETURNED) -> tuple[list[Passage], QueryFacts]:
-        """The ranked passages for a question in its conversation, and what the question names."""
+                 k: int = PASSAGES_RETURNED) -> tuple[list[Passage], QueryPlan]:
+        """The ranked passages for a question in its conversation, and the question's analysis."""
+        plan = self.plan(question, history)
+        return self.retriever.search(plan, k, filters), plan
+
+    def plan(self, question: str, history: Sequence[Turn] = ()) -> QueryPlan:
+        """The question analysed once, in its conversation, against this corpus."""
         resolved = resolve(question, history, lambda text: person_names(text, self.store.idf))
         query = self._expand(resolved.query)  # "Peter Axon" also finds the minutes' "PA stated…"
         facts = replace(analyse(f"{query} {resolved.framing}".strip()),
                         aliases=tuple(self.aliases.pairs(resolved.query)))
-        passages = self.retriever.search(query, k, filters, resolved.prior_docs, facts, resolved.near)
-        return passages, facts
+        return make_plan(query, facts, self.corpus, asked=question, prior_docs=resolved.prior_docs,
+                         near=resolved.near)
 
     def search(self, query: str, k: int = 10, filters: Filters = Filters()) -> list[Passage]:
-        return self.retriever.search(self._expand(query), k, filters)
+        return self.retriever.search(self.plan(query), k, filters)
+
+    def explain(self, query: str, k: int = 10, filters: Filters = Filters()):
+        """The k best candidates with each ranking feature's value and its weighted contribution."""
+        return self.retriever.rank(self.plan(query), filters)[:k]
 
     def _expand(self, query: str) -> str:
         """The query with the other forms of the names, short forms and small numbers it uses ("Peter

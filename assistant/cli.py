@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="print the answer as JSON")
     fmt.add_argument("--markdown", action="store_true", help="print the answer as Markdown")
     _add_filters(p)
+    _add_tuning(p)
     p.set_defaults(func=_cmd_ask)
 
     p = sub.add_parser("search", help="print the ranked passages for a query")
@@ -54,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--k", type=int, default=10, help="how many passages (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--explain", action="store_true", help="print each ranking feature's value and contribution")
     _add_filters(p)
+    _add_tuning(p)
     p.set_defaults(func=_cmd_search)
 
     p = sub.add_parser("brief", help="write a Markdown briefing answering a file of questions (one a line)")
@@ -66,13 +69,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="score answers and retrieval on a question file with verified evidence")
     _add_dirs(p)
-    p.add_argument("file", type=Path, help="JSON Lines in the format of ../shared/eval/dev.jsonl")
+    p.add_argument("file", type=Path, help="JSON Lines in the format of ../shared/eval/dev.jsonl, or a folder laid "
+                   "out like ../shared/eval: every corpus in it is scored on its own papers")
     p.add_argument("--k", type=int, default=5, help="passages counted for recall (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--show-misses", action="store_true", help="list the items missed, with what was returned")
+    p.add_argument("--baseline", action="store_true", help="also score the naive hybrid baseline (fixed chunks, "
+                   "BM25 + MiniLM, reciprocal-rank fusion)")
+    p.add_argument("--ablate", action="store_true", help="score again with each weighted feature switched off")
+    p.add_argument("--loco", action="store_true", help="with a folder: fit on all corpora but one, score that one")
+    p.add_argument("--index-root", type=Path, help="with a folder: where each corpus's index is kept "
+                   "(default: the cache folder)")
+    _add_tuning(p)
     p.set_defaults(func=_cmd_eval)
 
+    p = sub.add_parser("fit", help="fit the ranking, sentence and abstention weights on the evaluation corpora")
+    p.add_argument("eval_dir", type=Path, help="a folder laid out like ../shared/eval")
+    p.add_argument("-o", "--output", type=Path, help="the tuning file to write (default: the one the package ships)")
+    p.add_argument("--corpus", type=Path, default=config.DEFAULT_CORPUS, help="the sample papers dev.jsonl is about")
+    p.add_argument("--index-root", type=Path, help="where each corpus's index is kept (default: the cache folder)")
+    p.set_defaults(func=_cmd_fit)
+
     return parser
+
+
+def _add_tuning(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tuning", type=Path, help="weights and thresholds to use (default: $BOARDROOM_TUNING, else the "
+                   "fitted ones the package ships)")
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -113,8 +136,11 @@ def _open(args: argparse.Namespace):
     from .assistant import Assistant
     from .progress import ProgressBar
 
+    from .tuning import load_tuning
+
+    tuning = load_tuning(getattr(args, "tuning", None))
     with ProgressBar() as bar:
-        return Assistant.open(args.corpus, args.index, progress=bar.update)
+        return Assistant.open(args.corpus, args.index, progress=bar.update, tuning=tuning)
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
@@ -152,6 +178,13 @@ def _cmd_search(args: argparse.Namespace) -> int:
     import json
 
     assistant = _open(args)
+    if args.explain:
+        from rich.console import Console
+
+        from .render import print_explained
+
+        print_explained(Console(), assistant.explain(args.query, args.k, _filters(args, assistant)), assistant.tuning)
+        return 0
     passages = assistant.search(args.query, args.k, _filters(args, assistant))
     if args.json:
         from .jsonio import passage_dict
@@ -193,19 +226,98 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     import json
 
     from . import evaluation
+    from .evaluation_report import print_report, print_table
 
+    if args.file.is_dir():
+        return _eval_suite(args)
     if not args.file.is_file():
         raise BoardroomError(f"no such file: {args.file}")
+    if args.loco:
+        raise BoardroomError("--loco needs a folder of corpora (e.g. ../shared/eval)")
     assistant = _open(args)
     groups = evaluation.load_items(args.file)
     results = evaluation.run(groups, assistant.ask, k=args.k)
     summary = evaluation.summarise(results, args.k)
+    extra = _extra_runs(args, assistant, args.corpus, groups)
     if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
-        from .evaluation_report import print_report
+        print(json.dumps({"boardroom": summary, **extra} if extra else summary, indent=2))
+        return 0
+    print_report(summary, results if args.show_misses else None, args.k)
+    for title, rows in extra.items():
+        print_table(title, rows if title != "baseline" else {"boardroom": summary, "baseline": rows}, args.k)
+    return 0
 
-        print_report(summary, results if args.show_misses else None, args.k)
+
+def _extra_runs(args: argparse.Namespace, assistant, corpus_dir: Path, groups) -> dict:
+    from . import evaluation_suite as suite
+
+    extra = {}
+    if args.baseline:
+        extra["baseline"] = suite.baseline_summary(corpus_dir, groups, assistant.retriever.embedder, args.k)
+    if args.ablate:
+        extra["ablation"] = suite.ablations(assistant, groups, args.k)
+    return extra
+
+
+def _eval_suite(args: argparse.Namespace) -> int:
+    """Every corpus of an evaluation folder: its figures, the baseline's, ablations, leave-one-corpus-out."""
+    import json
+
+    from . import evaluation_suite as suite
+    from .evaluation_report import print_table
+    from .tuning import Tuning, load_tuning
+
+    tuning = load_tuning(args.tuning)
+    corpora, assistants = _open_corpora(args.file, args, tuning)
+    report: dict[str, dict] = {"per corpus": {c.name: suite.score(assistants[c.name], c.groups(), args.k)[0]
+                                              for c in corpora}}
+    if args.baseline:
+        embedder = next(iter(assistants.values())).retriever.embedder
+        report["baseline"] = {c.name: suite.baseline_summary(c.papers, c.groups(), embedder, args.k) for c in corpora}
+    if args.loco:
+        embedder = next(iter(assistants.values())).retriever.embedder
+        extra = suite.tatqa_records(args.file, "train", embedder, Tuning())
+        report["leave-one-corpus-out"] = suite.leave_one_out(corpora, assistants, Tuning(), extra, k=args.k)
+    if args.ablate:
+        for c in corpora:
+            report[f"ablation: {c.name}"] = suite.ablations(assistants[c.name], c.groups(), args.k)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for title, rows in report.items():
+            print_table(title, rows, args.k)
+    return 0
+
+
+def _open_corpora(eval_dir: Path, args: argparse.Namespace, tuning):
+    """The corpora of an evaluation folder, each opened on its own index (built with a progress bar)."""
+    from . import evaluation_suite as suite
+    from .progress import ProgressBar
+
+    corpora = suite.discover(eval_dir, args.corpus, args.index_root)
+    if not corpora:
+        raise BoardroomError(f"no question sets in {eval_dir} (dev.jsonl, or folders with questions.jsonl)")
+    assistants = {}
+    for c in corpora:
+        with ProgressBar() as bar:
+            assistants[c.name] = suite.open_assistant(c, tuning, progress=bar.update)
+    return corpora, assistants
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    from . import evaluation_suite as suite
+    from .evaluation_report import print_table
+    from .tuning import SHIPPED, Tuning
+
+    base = Tuning()  # fitting starts from no weights at all: the ranking is then plain fused retrieval
+    corpora, assistants = _open_corpora(args.eval_dir, args, base)
+    embedder = next(iter(assistants.values())).retriever.embedder
+    extra = suite.tatqa_records(args.eval_dir, "train", embedder, base)
+    tuning, held_out = suite.fit_shipped(corpora, assistants, base, extra)
+    output = args.output or SHIPPED
+    output.write_text(tuning.to_json(), encoding="utf-8")
+    print(f"Wrote {output} ({tuning.fitted_on}).")
+    print_table("test split, scored with the new weights", held_out, 5)
     return 0
 
 

@@ -50,3 +50,23 @@ def print_report(summary: dict, results: list[ItemResult] | None, k: int) -> Non
         for p in r.answer.passages[:3]:
             console.print(f"    {p.rank}. {p.document.title} › {' › '.join(p.chunk.section_path)}", style="dim",
                           markup=False)
+
+
+COLUMNS = ("items", "recall@{k}", "mrr", "answer_acc", "cited", "abstain_ok", "false_abstain", "page_recall@{k}",
+           "latency_p95_ms")
+
+
+def print_table(title: str, rows: dict[str, dict], k: int) -> None:
+    """One row per corpus (or per run), one column per metric."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("")
+    columns = [c.format(k=k) for c in COLUMNS]
+    for c in columns:
+        table.add_column(c, justify="right")
+    for name, summary in rows.items():
+        table.add_row(name, *(("—" if summary.get(c) is None else f"{summary[c]:.3f}" if c == "mrr"
+                               else _fmt(summary[c])) for c in columns))
+    Console(width=160).print(table)

@@ -174,3 +174,10 @@ def split_clauses(question: str) -> list[str]:
     left out (they frame every part)."""
     parts = [p.strip(" ,?") for p in _CLAUSE_BREAK.split(question) if p and p.strip(" ,?")]
     return [p for p in parts if _INTERROGATIVE.search(p)]
+
+
+def holds_token(text: str, token: str) -> bool:
+    """Whether a text holds a figure or acronym of the question as written: "5" is in "$5m" but not in "15"
+    or "5.5"; "ICB" is not in "ICBs"."""
+    tail = r"(?![\d,]|\.\d)" if token[:1].isdigit() else r"(?![\w]|\.\d)"
+    return re.search(r"(?<![\w.])" + re.escape(token) + tail, text) is not None

@@ -57,3 +57,21 @@ def print_passages(console, passages: Sequence[Passage], show_text: bool = True,
         console.print(head)
         if show_text:
             console.print(Text(f"    {_snippet(p.chunk.text, 400)}", style="dim" if dim else ""))
+
+
+def print_explained(console, ranked: Sequence, tuning) -> None:
+    """`search --explain`: each passage with every weighted feature's value × weight = contribution."""
+    from rich.table import Table
+
+    for n, scored in enumerate(ranked, 1):
+        c = scored.candidate
+        where = " › ".join(c.chunk.section_path) or "—"
+        console.print(f"[bold]{n}. {c.document.title}[/] › {where}  score {scored.score:.3f}", highlight=False)
+        table = Table(show_header=True, box=None, padding=(0, 2))
+        for col in ("feature", "value", "weight", "contribution"):
+            table.add_column(col, justify="left" if col == "feature" else "right")
+        for name, value in sorted(scored.values.items(), key=lambda kv: -abs(kv[1] * tuning.weight("ranking", kv[0]))):
+            w = tuning.weight("ranking", name)
+            table.add_row(name, f"{value:.3f}", f"{w:+.3f}", f"{w * value:+.3f}")
+        console.print(table)
+        console.print(f"   {_snippet(c.chunk.text)}", style="dim", markup=False, highlight=False)

@@ -1,66 +1,52 @@
-"""Hybrid retrieval: dense + lexical candidates, fused, then re-ranked with the question's own signals.
+"""Retrieval: candidates from the dense and lexical indexes, scored by named features with fitted weights.
 
-The evidence is usually among the first few dozen candidates of either retriever; the work is in ranking
-it into the first five. Signals used, all general: agreement of both retrievers (reciprocal-rank fusion),
-the documents the question names (organisation, financial year, meeting date), exact figures and acronyms
-from the question found in the passage, and a prior over documents carried from the conversation.
+Candidates are the first of each index's list, fused by reciprocal rank, plus the best passages of the
+documents the question names (a company, a trust, a year: see `plan.identity_match`) and the passages
+around the last answer's citations. Each candidate gets the features of `features.py`; its score is their
+weighted sum with the weights of the `Tuning` in force. `explain` gives each feature's value and
+contribution, and `candidates_with_features` hands the whole pool to the fitting script.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from .concepts import Concepts, chunk_words, meta_words, words_of
 from .embedding import Embedder
-from .intent import cues, intent_of
-from .query import (
-    QueryFacts,
-    analyse,
-    comparison_sides,
-    named_organisations,
-    org_keys,
-    split_clauses,
+from .features import (
+    RANKING_FEATURES,
+    RRF_K,
+    Candidate,
+    Pool,
+    candidate_words,
+    part_leaders,
+    side_leaders,
 )
-from .sentences import Unit, split_units
+from .concepts import words_of
+from .plan import CorpusView, QueryPlan, identity_match, make_plan
+from .query import analyse, org_keys
+from .sentences import split_units
 from .store import IndexStore
-from .types import Chunk, Filters, Passage
+from .tuning import Tuning, load_tuning
+from .types import Filters, Passage
 
-CANDIDATES = 80  # from each retriever
 NEAR_DISTANCE = 2  # chunks either side of a cited one that a follow-up considers
-NEAR_FLOOR = 0.5  # a neighbour neither retriever found enters at this share of the best fused score
-RRF_K = 60
+NAMED_SHARE = 0.5  # a document is named when it carries at least this share of the question's naming words
 
 
 @dataclass(frozen=True)
-class Weights:
-    """Tunable weights of the re-ranker, calibrated on the development set as a whole."""
-
-    dense: float = 1.0
-    lexical: float = 1.0
-    org_match: float = 0.35
-    org_mismatch: float = -0.6
-    period_match: float = 0.25
-    period_mismatch: float = -0.3  # another year's document
-    date_match: float = 0.3
-    exact_token: float = 0.12
-    conversation_prior: float = 0.3
-    conversation_near: float = 1.0  # the passages just around those the last answer cited
-    coverage: float = 0.6  # how much of the question's weighted concepts a candidate carries
-    discount_ubiquitous: bool = True  # weigh the question's words by how well they tell candidates apart
-    sentence_coverage: float = 0.6  # ... and its best single sentence carries
-    rerank_depth: int = 40  # candidates re-ranked by coverage
+class Scored:
+    candidate: Candidate
+    values: dict[str, float]  # feature -> value
+    score: float
 
 
 class Retriever:
-    def __init__(self, store: IndexStore, embedder: Embedder, weights: Weights = Weights()):
+    def __init__(self, store: IndexStore, embedder: Embedder, tuning: Tuning | None = None):
         self.store = store
         self.embedder = embedder
-        self.weights = weights
-        self._organisations = sorted({d.organisation for d in store.documents() if d.organisation})
+        self.tuning = tuning or load_tuning()
 
     # -- filters -------------------------------------------------------------------------------------
     def _allowed_docs(self, filters: Filters) -> set[str] | None:
@@ -81,118 +67,115 @@ class Retriever:
             allowed.add(d.doc_id)
         return allowed
 
-    def _allowed_rows(self, allowed_docs: set[str] | None) -> np.ndarray | None:
-        if allowed_docs is None:
-            return None
-        return np.array([r for d in sorted(allowed_docs) for r in self.store.rows_of(d)], dtype=np.int64)
+    def _rows_of(self, doc_ids) -> np.ndarray:
+        return np.array([r for d in sorted(doc_ids) for r in self.store.rows_of(d)], dtype=np.int64)
 
     # -- search --------------------------------------------------------------------------------------
-    def search(self, query: str, k: int = 10, filters: Filters = Filters(),
-               prior_docs: Mapping[str, float] | None = None, facts: QueryFacts | None = None,
-               near: tuple[str, ...] = ()) -> list[Passage]:
-        """The k best passages for `query`. `prior_docs` weights documents the conversation is about;
-        `near` names the chunks the last answer cited, whose neighbours a follow-up often needs ("and by
-        when?" is answered two sentences further on in the same minute)."""
-        facts = facts or analyse(query)
-        rows = self._allowed_rows(self._allowed_docs(filters))
-        if rows is not None and len(rows) == 0:
-            return []
-        qvec = self.embedder.embed([query])[0]
-        dense = self.store.dense_search(qvec, CANDIDATES, rows)
-        lexical = self.store.lexical_search(query, CANDIDATES, rows)
-        scores = self._fuse(dense, lexical)
-        neighbours = self._neighbours(near, rows)
-        if neighbours:
-            floor = NEAR_FLOOR * max(scores.values(), default=1.0)
-            for row in neighbours:
-                scores[row] = max(scores.get(row, 0.0), floor)
-        doc_bonus = self._document_bonus(facts, prior_docs or {})
-        w = self.weights
-        ranked = []
-        for row, base in scores.items():
-            chunk = self.store.chunk(row)
-            bonus = doc_bonus.get(chunk.doc_id, 0.0) + w.exact_token * _exact_hits(facts, chunk)
-            bonus += w.date_match * _section_date_hit(facts, chunk)
-            bonus += w.conversation_near * (row in neighbours)
-            ranked.append((base * (1.0 + bonus), row))
-        ranked.sort(reverse=True)
-        ranked = self._rerank_by_coverage(query, facts, ranked)
-        ranked = self._both_sides_first(facts, ranked)
+    def search(self, plan: QueryPlan | str, k: int = 10, filters: Filters = Filters()) -> list[Passage]:
+        """The k best passages for the analysed question (or a plain query, analysed here)."""
+        if isinstance(plan, str):
+            plan = make_plan(plan, analyse(plan), CorpusView(self.store.idf, tuple(self.store.documents())))
+        ranked = self.rank(plan, filters)
         passages: list[Passage] = []
         seen: set[str] = set()
-        for score, row in ranked:
-            chunk = self.store.chunk(row)
-            key = " ".join(chunk.text.split()).lower()
+        for s in ranked:
+            key = " ".join(s.candidate.chunk.text.split()).lower()
             if key in seen:  # the same text twice (repeated boilerplate) is one passage
                 continue
             seen.add(key)
-            passages.append(Passage(chunk, self.store.document(chunk.doc_id), float(score), len(passages) + 1))
+            passages.append(Passage(s.candidate.chunk, s.candidate.document, s.score, len(passages) + 1))
             if len(passages) == k:
                 break
         return passages
 
-    def _rerank_by_coverage(self, query: str, facts: QueryFacts, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
-        """Re-rank the head by the share of the question's idf-weighted concepts each candidate carries
-        (in its text, its item's heading or its document's title, body and year): evidence passages
-        tend to hold every facet of a question, near misses only the commonest."""
-        w = self.weights
-        if not w.coverage or not ranked:
-            return ranked
-        concepts = Concepts.of(query, facts, self.store.idf)
-        if not concepts.total:
-            return ranked
-        head, tail = ranked[: w.rerank_depth], ranked[w.rerank_depth:]
-        candidates = []
-        for score, row in head:
-            chunk = self.store.chunk(row)
-            document = self.store.document(chunk.doc_id)
-            context = meta_words(document) | words_of(" ".join(chunk.section_path))
-            candidates.append((score, row, chunk, document, context, chunk_words(chunk) | context))
-        if w.discount_ubiquitous:  # words every candidate has do not tell the candidates apart
-            concepts = concepts.discounted([c[5] for c in candidates])
-        units = [split_units(Passage(chunk, document, score, 0)) for score, row, chunk, document, _, _ in candidates]
-        sentences = [[words_of(u.text) | c[4] for u in us] for us, c in zip(units, candidates)]
-        rescored = []
-        for (score, row, chunk, document, context, words), sentence_words in zip(candidates, sentences):
-            bonus = w.coverage * concepts.share(concepts.covered_by(words))
-            best = max((concepts.share(concepts.covered_by(u)) for u in sentence_words), default=0.0)
-            rescored.append((score + bonus + w.sentence_coverage * best, row))
-        rescored.sort(reverse=True)
-        return self._each_part_first(query, facts, candidates, units, sentences, rescored) + tail
+    def rank(self, plan: QueryPlan, filters: Filters = Filters()) -> list[Scored]:
+        """Every candidate with its feature values and score, best first."""
+        pool, candidates = self.candidates_with_features(plan, filters)
+        t = self.tuning
+        weights = {name: t.weight("ranking", name) for name in RANKING_FEATURES}
+        scored = []
+        for c in candidates:
+            values = {name: f(pool, c) for name, f in RANKING_FEATURES.items() if weights[name]}
+            scored.append(Scored(c, values, sum(weights[n] * v for n, v in values.items())))
+        scored.sort(key=lambda s: s.score, reverse=True)
+        return scored
 
-    def _each_part_first(self, query: str, facts: QueryFacts, candidates: list, units: list[list[Unit]],
-                         sentences: list[list[frozenset]], rescored: list[tuple[float, int]]) -> list[tuple[float, int]]:
-        """A question of several parts ("What is the SBAF, and how many strategic risks does it
-        contain?") needs a passage for each: the candidate whose best sentence carries most of a part
-        joins the top, so the part the other passages ignore is not pushed out of sight."""
-        clauses = split_clauses(query)
-        if len(clauses) < 2:
-            return rescored
-        words = [c[5] for c in candidates]
-        leaders: set[int] = set()
-        for clause in clauses:
-            concepts = Concepts.of(clause, facts, self.store.idf).discounted(words)
-            intent = intent_of(clause, facts.acronyms)
-            shares = [max((concepts.share(concepts.covered_by(w)) + cues(u.text, intent, self.store.idf)
-                           for u, w in zip(us, ws)), default=0.0) for us, ws in zip(units, sentences)]
-            best = max(range(len(candidates)), key=lambda i: (shares[i], -i))
-            leaders.add(candidates[best][1])
-        return [item for item in rescored if item[1] in leaders] + [item for item in rescored if item[1] not in leaders]
+    def candidates_with_features(self, plan: QueryPlan, filters: Filters = Filters()) -> tuple[Pool, list[Candidate]]:
+        """The candidate pool for a question, and what its features need to know of the pool."""
+        allowed = self._allowed_docs(filters)
+        rows = None if allowed is None else self._rows_of(allowed)
+        if rows is not None and len(rows) == 0:
+            return self._pool(plan, []), []
+        t = self.tuning
+        qvec = self.embedder.embed([plan.query])[0]
+        dense = self.store.dense_search(qvec, t.candidates, rows)
+        lexical = self.store.lexical_search(plan.query, t.candidates, rows)
+        chosen = _fused_head(dense, lexical, t.pool)
+        named = self._named_docs(plan, allowed)
+        named_dense: list[tuple[int, float]] = []
+        named_lexical: list[tuple[int, float]] = []
+        if named:  # the named documents' own best passages, found among them alone
+            named_rows = self._rows_of(named)
+            named_dense = self.store.dense_search(qvec, t.candidates, named_rows)
+            named_lexical = self.store.lexical_search(plan.query, t.candidates, named_rows)
+            chosen += [r for r in _fused_head(named_dense, named_lexical, t.pool // 2) if r not in chosen]
+        neighbours = self._neighbours(plan.near, rows)
+        chosen += [r for r in sorted(neighbours) if r not in chosen]
+        dense_at = {row: (rank, s) for rank, (row, s) in enumerate(dense, 1)}
+        lexical_at = {row: (rank, s) for rank, (row, s) in enumerate(lexical, 1)}
+        # A named document's passage the global lists missed keeps its score; its rank is that of its list.
+        for lists, at in ((named_dense, dense_at), (named_lexical, lexical_at)):
+            for rank, (row, s) in enumerate(lists, 1):
+                at.setdefault(row, (None, s))
+        missing = [r for r in chosen if r not in dense_at]
+        if missing:  # every candidate has a dense similarity, wherever it came from
+            sims = self.store.vectors[np.array(missing, dtype=np.int64)] @ np.asarray(qvec, dtype=np.float32)
+            for row, s in zip(missing, sims):
+                dense_at[row] = (None, float(s))
+        candidates = [self._candidate(row, dense_at.get(row), lexical_at.get(row), row in neighbours)
+                      for row in chosen]
+        return self._pool(plan, candidates), candidates
 
-    def _both_sides_first(self, facts: QueryFacts, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
-        """A comparison (two years, or two bodies) needs evidence from each side: the best passage of each
-        side is moved to the top, so one side's many passages cannot push the other out of sight."""
-        sides = comparison_sides(facts, self._organisations)
-        if not sides:
-            return ranked
-        leaders: list[tuple[float, int]] = []
-        for side in sides:
-            best = next((item for item in ranked if side(self.store.document(self.store.chunk(item[1]).doc_id))),
-                        None)
-            if best is not None and best not in leaders:
-                leaders.append(best)
-        leaders.sort(reverse=True)
-        return leaders + [item for item in ranked if item not in leaders]
+    def _candidate(self, row: int, d, lx, is_near: bool) -> Candidate:
+        chunk = self.store.chunk(row)
+        document = self.store.document(chunk.doc_id)
+        units = split_units(Passage(chunk, document, 0.0, 0))
+        words, heading_words, unit_words = candidate_words(chunk, document, units)
+        return Candidate(row, chunk, document, d[1] if d else None, d[0] if d else None,
+                         lx[1] if lx else None, lx[0] if lx else None, is_near, words, heading_words,
+                         self._around_words(row, chunk.doc_id), tuple(units), unit_words)
+
+    def _around_words(self, row: int, doc_id: str) -> frozenset[str]:
+        """The words of the chunks just before and after `row` in the same document."""
+        around = frozenset()
+        for other in (row - 1, row + 1):
+            if 0 <= other < self.store.chunk_count and self.store.doc_id_of(other) == doc_id:
+                around |= words_of(self.store.chunk(other).text)
+        return around
+
+    def _pool(self, plan: QueryPlan, candidates: list[Candidate]) -> Pool:
+        words = [c.words for c in candidates]
+        return Pool(
+            plan=plan,
+            concepts=plan.concepts.discounted(words),
+            best_dense=max((c.dense for c in candidates if c.dense is not None), default=0.0),
+            best_lexical=max((c.lexical for c in candidates if c.lexical is not None), default=0.0),
+            idf=self.store.idf,
+            part_leaders=part_leaders(plan, candidates, words, self.store.idf) if plan.parts else frozenset(),
+            side_leaders=side_leaders(plan, candidates) if plan.sides else frozenset(),
+        )
+
+    def _named_docs(self, plan: QueryPlan, allowed: set[str] | None) -> set[str]:
+        """The documents the question names by their identity (file name, title, body, year)."""
+        if not plan.naming:
+            return set()
+        docs = [d for d in self.store.documents() if allowed is None or d.doc_id in allowed]
+        scores = {d.doc_id: identity_match(plan, d) for d in docs}
+        best = max(scores.values(), default=0.0)
+        if best < NAMED_SHARE:
+            return set()
+        named = {doc_id for doc_id, s in scores.items() if s == best}
+        return named if len(named) < len(docs) else set()
 
     def _neighbours(self, near: tuple[str, ...], allowed: np.ndarray | None) -> set[int]:
         """Rows within NEAR_DISTANCE of the named chunks, in the same document (and allowed by filters)."""
@@ -206,54 +189,17 @@ class Retriever:
             rows &= set(allowed.tolist())
         return rows
 
-    def _fuse(self, dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> dict[int, float]:
-        """Reciprocal-rank fusion, scaled so the best possible score is 1."""
-        w = self.weights
-        scores: dict[int, float] = {}
-        for weight, hits in ((w.dense, dense), (w.lexical, lexical)):
-            for rank, (row, _) in enumerate(hits, 1):
-                scores[row] = scores.get(row, 0.0) + weight / (RRF_K + rank)
-        top = (w.dense + w.lexical) / (RRF_K + 1)
-        return {row: s / top for row, s in scores.items()}
 
-    def _document_bonus(self, facts: QueryFacts, prior_docs: Mapping[str, float]) -> dict[str, float]:
-        """A per-document bonus from what the question names and what the conversation was about."""
-        w = self.weights
-        named = named_organisations(facts, self._organisations)
-        named_keys = set().union(*(org_keys(o) for o in named)) if named else set()
-        bonus: dict[str, float] = {}
-        for d in self.store.documents():
-            b = 0.0
-            if named_keys and d.organisation:
-                b += w.org_match if org_keys(d.organisation) & named_keys else w.org_mismatch
-            if facts.periods and d.period:
-                b += w.period_match if d.period in facts.periods else w.period_mismatch
-            if d.date and any((d.date.year, d.date.month) == ym for ym in facts.months):
-                b += w.date_match
-            b += w.conversation_prior * prior_docs.get(d.doc_id, 0.0)
-            bonus[d.doc_id] = max(b, -0.9)
-        return bonus
+def _fused_head(dense: list[tuple[int, float]], lexical: list[tuple[int, float]], n: int) -> list[int]:
+    """The first n rows by reciprocal-rank fusion of the two lists."""
+    scores: dict[int, float] = {}
+    for hits in (dense, lexical):
+        for rank, (row, _) in enumerate(hits, 1):
+            scores[row] = scores.get(row, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(scores, key=lambda r: -scores[r])[:n]
 
 
 def _same_org(organisation: str | None, wanted: str) -> bool:
     if not organisation:
         return False
     return organisation.lower() == wanted.lower() or bool(org_keys(organisation) & org_keys(wanted))
-
-
-def _exact_hits(facts: QueryFacts, chunk: Chunk) -> int:
-    """How many of the question's figures and acronyms the passage holds verbatim (capped)."""
-    hits = 0
-    for token in (*facts.numbers, *facts.acronyms):
-        if re.search(r"(?<![\w.])" + re.escape(token) + r"(?![\w]|\.\d)", chunk.text):
-            hits += 1
-    return min(hits, 3)
-
-
-def _section_date_hit(facts: QueryFacts, chunk: Chunk) -> float:
-    """1 when the passage's section path names a month the question names (e.g. 'Minutes of 26 Sept 2024')."""
-    if not facts.months or not chunk.section_path:
-        return 0.0
-    path = " ".join(chunk.section_path)
-    found = analyse(path)
-    return 1.0 if set(found.months) & set(facts.months) else 0.0

@@ -324,7 +324,8 @@ def records(contexts: Sequence[TatContext], make_answerer: Callable[[Idf], Extra
                 return out
             asked += 1
             plan = make_plan(question.question, analyse(question.question), corpus)
-            units = answerer.sentences(passages, plan)
+            units = sorted(answerer.sentences(passages, plan),
+                           key=lambda s: (s.unit.passage.chunk.chunk_id, s.unit.start))  # reading order
             labels = []
             for s in units:
                 place = place_of(s.unit.passage)
@@ -335,7 +336,7 @@ def records(contexts: Sequence[TatContext], make_answerer: Callable[[Idf], Extra
             for s, y in zip(units, labels):
                 out.unit_x.append([float(s.values[n]) for n in UNIT_FEATURES])
                 out.unit_y.append(y)
-                out.unit_group.append(question.uid)
+                out.unit_group.append(f"tatqa/{question.uid}")
     return out
 
 

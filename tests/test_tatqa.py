@@ -159,7 +159,7 @@ def test_records_gives_every_group_a_positive(context):
     groups = defaultdict(list)
     for y, g in zip(recorded.unit_y, recorded.unit_group):
         groups[g].append(y)
-    assert set(groups) == {"q-text", "q-cell", "q-sum"}
+    assert set(groups) == {"tatqa/q-text", "tatqa/q-cell", "tatqa/q-sum"}
     assert all(any(ys) and not all(ys) for ys in groups.values())
     assert not recorded.rank_x and not recorded.answer_x
     assert 0.0 <= top1(recorded, [1.0] * len(UNIT_FEATURES)) <= 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -94,3 +95,38 @@ def test_bad_input_gets_one_clear_line(sample_index, tmp_path):
     assert r.returncode == 1 and "no such file" in r.stderr
     r = boardroom("ask", "x", "--since", "yesterday", index=sample_index, check=False)
     assert r.returncode == 2 and "not a date" in r.stderr
+
+
+def test_search_explain_prints_each_feature_with_its_weight_and_contribution(sample_index):
+    out = boardroom("search", "Who chairs the ICB Remuneration Committee?", "--explain", "--k", "2",
+                    index=sample_index).stdout
+    assert out.count("score") == 2 and "contribution" in out
+    assert "dense" in out and "window_coverage" in out
+
+
+def test_eval_on_a_folder_scores_each_corpus_on_its_own_papers_beside_the_baseline(tmp_path, sample_index):
+    """A folder laid out like ../shared/eval: dev.jsonl about the sample papers and a sub-folder with its own
+    papers and questions; each gets its own index under --index-root."""
+    folder = tmp_path / "eval"
+    (folder / "tiny" / "corpus").mkdir(parents=True)
+    (folder / "tiny" / "corpus" / "minutes.txt").write_text(
+        "Minutes of the Finance Committee, 3 March 2025\n\nThe committee approved a capital budget of £4.2m "
+        "for the new theatre block.\n\nThe Chair, Ann Lee, thanked the estates team.\n", encoding="utf-8")
+    question = {"id": "t1", "question": "What capital budget did the Finance Committee approve?",
+                "answer_patterns": ["4\\.2\\s*m"], "type": "numeric",
+                "evidence": [{"doc": "minutes.txt", "quote": "approved a capital budget of £4.2m"}]}
+    (folder / "tiny" / "questions.jsonl").write_text(json.dumps(question) + "\n", encoding="utf-8")
+    (folder / "dev.jsonl").write_text(DEV.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    roots = tmp_path / "indexes"
+    roots.mkdir()
+    (roots / "board-papers").symlink_to(sample_index)  # the sample papers' index is built already
+    cmd = [sys.executable, "-m", "assistant.cli", "eval", str(folder), "--baseline", "--json",
+           "--corpus", str(CORPUS), "--index-root", str(roots)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "BOARDROOM_CACHE": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report["per corpus"]) == {"board-papers", "tiny"}
+    assert report["per corpus"]["tiny"]["recall@5"] == 100.0 and report["per corpus"]["tiny"]["answer_acc"] == 100.0
+    assert report["baseline"]["tiny"]["recall@5"] == 100.0 and report["baseline"]["tiny"]["answer_acc"] is None
+    assert (roots / "tiny" / "current").exists()

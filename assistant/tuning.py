@@ -35,8 +35,8 @@ class Tuning:
     abstain: Mapping[str, float] = field(default_factory=dict)  # answer feature -> weight of "supported"
     abstain_bias: float = 0.0
     abstain_threshold: float = 0.5  # answer when the fitted probability of support reaches this
-    candidates: int = 80  # taken from each retriever
-    pool: int = 50  # candidates scored with every feature (by fused rank), plus named documents' and neighbours
+    candidates: int = 100  # taken from each retriever
+    pool: int = 80  # candidates scored with every feature (by fused rank), plus named documents' and neighbours
     passages_considered: int = 8  # passages whose sentences the answer may quote
     disabled: frozenset[str] = frozenset()
     fitted_on: str = ""  # what the weights were fitted on, for the record

@@ -83,3 +83,10 @@ def test_importing_the_tui_is_light():
             "print(sorted(m for m in ('torch', 'sentence_transformers', 'faiss', 'onnxruntime') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_quote_of_several_sentences_is_highlighted_from_the_first_to_the_last():
+    text = "Intro. The deficit was £90.7m. Other words here. The ICB's position was £91.6m deficit. End."
+    start, end = find_quote(text, "The deficit was £90.7m. … The ICB's position was £91.6m deficit.")
+    assert text[start:end] == "The deficit was £90.7m. Other words here. The ICB's position was £91.6m deficit."
+    assert find_quote(text, "The deficit was £90.7m. … not in the text") == find_quote(text, "The deficit was £90.7m.")

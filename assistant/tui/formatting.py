@@ -45,8 +45,22 @@ def link_citations(text: str, known: Iterable[int]) -> str:
     return _MARKER.sub(repl, text)
 
 
+QUOTE_JOIN = " … "  # how a citation joins sentences it quotes from different places of one passage
+
+
 def find_quote(text: str, quote: str) -> tuple[int, int] | None:
-    """Where `quote` occurs in `text`: exactly, else ignoring differences in whitespace. None when absent."""
+    """Where `quote` occurs in `text`: exactly, else ignoring differences in whitespace; a quote of several
+    pieces joined by " … " spans from its first piece to its last. None when absent."""
+    pieces = [p for p in quote.split(QUOTE_JOIN) if p.strip()]
+    if len(pieces) > 1:
+        first, last = _find_piece(text, pieces[0]), _find_piece(text, pieces[-1])
+        if first and last and last[1] > first[0]:
+            return first[0], last[1]
+        return first or last
+    return _find_piece(text, quote)
+
+
+def _find_piece(text: str, quote: str) -> tuple[int, int] | None:
     quote = quote.strip()
     if not quote:
         return None

@@ -108,10 +108,14 @@ class ExtractiveAnswerer:
         said = frozenset().union(*(words_of(s.unit.text) | meta_words(s.unit.passage.document) for s in chosen))
         return [part for part in plan.parts if part.concepts.share(part.concepts.covered_by(said)) < CLAUSE_MIN_SUPPORT]
 
+    def _considered(self, passages: list[Passage], plan: QueryPlan) -> tuple[list[Passage], Concepts]:
+        """The passages an answer may quote, and the question's concepts weighed among them."""
+        considered = passages[: self.tuning.passages_considered]
+        return considered, plan.asked_concepts.discounted([passage_words(p) for p in considered])
+
     def sentences(self, passages: list[Passage], plan: QueryPlan) -> list[Scored]:
         """Every sentence of the passages considered, scored, best first (before the anchor rules)."""
-        considered = passages[: self.tuning.passages_considered]
-        concepts = plan.asked_concepts.discounted([passage_words(p) for p in considered])
+        considered, concepts = self._considered(passages, plan)
         return self._score_units(plan.asked, concepts, plan.intent, considered)
 
     def decide(self, passages: list[Passage], plan: QueryPlan) -> tuple[list[Scored], AnswerView | None]:
@@ -119,8 +123,7 @@ class ExtractiveAnswerer:
         rule rules an answer out: the question's named paper or year is not in the papers, no sentence is
         about the body, year and day it names, or a who-question's named role is not in the answer)."""
         facts, intent = plan.facts, plan.intent
-        considered = passages[: self.tuning.passages_considered]
-        concepts = plan.asked_concepts.discounted([passage_words(p) for p in considered])
+        considered, concepts = self._considered(passages, plan)
         if not self._named_documents_cover(facts):
             return [], None
         # Only sentences from passages about the body, year and day the question names can support it.
@@ -145,10 +148,10 @@ class ExtractiveAnswerer:
             # "Who is the Chief Nursing Officer?" is not answered by the Chief Executive Officer's name: the
             # role or body a who-question names, as written, must be in the answer.
             return chosen, None
-        return chosen, self.answer_view(plan, concepts, essential)
+        return chosen, self._answer_view(plan, concepts, essential, covered)
 
-    def answer_view(self, plan: QueryPlan, concepts: Concepts, essential: list[Scored]) -> AnswerView:
-        covered = set().union(*(s.covered for s in essential))
+    def _answer_view(self, plan: QueryPlan, concepts: Concepts, essential: list[Scored],
+                     covered: set[str]) -> AnswerView:
         return AnswerView(concepts.share(covered), plan.asked_concepts.share(covered),
                           max(s.similarity for s in essential),
                           figures_missing(plan.facts.numbers, [s.unit.text for s in essential]))
@@ -225,7 +228,8 @@ class ExtractiveAnswerer:
     def _uses_similarity(self) -> bool:
         return bool(self.tuning.weight("sentence", "similarity") or self.tuning.weight("abstain", "similarity"))
 
-    def _score_units(self, question: str, concepts: "Concepts", intent: Intent, passages: list[Passage]) -> list[Scored]:
+    def _score_units(self, question: str, concepts: Concepts, intent: Intent,
+                     passages: list[Passage]) -> list[Scored]:
         """Every unit of the passages scored for `concepts` and `intent` (the question, or one part of it);
         similarity is always to the whole `question` as asked."""
         if not concepts.total:

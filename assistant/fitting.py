@@ -123,7 +123,8 @@ def collect(assistant, groups: Iterable[list[Item]], corpus: str, *, answerable_
             if view is not None and (not answerable_here or not item.answerable or item.patterns):
                 records.answer_x.append([f(view) for f in ABSTAIN_FEATURES.values()])
                 records.answer_y.append(int(answerable_here and item.answerable))
-            history.append(Turn(item.question, assistant.ask(item.question, tuple(history))))
+            # the answer the next turn follows up, composed from the passages already retrieved (as `ask` would)
+            history.append(Turn(item.question, answerer.compose(item.question, passages, plan)))
     return records
 
 

@@ -1,10 +1,15 @@
 """Cut a ParsedDocument into retrievable chunks that follow its structure.
 
-Why this shape: a chunk is embedded with a ~40-token context header by a model that sees 256 tokens, so
-every chunk must stay under a hard token budget or its end would be silently cut off by the encoder.
-Within that budget, chunks follow the document: a chunk never crosses from one paper of a meeting pack
-into the next, starts at a sentence or line start, and keeps table rows whole. Every chunk's text is an
-exact slice of the document text, so citations can point back to it.
+Why this shape: a chunk is cut into pieces that are embedded each with a ~40-token context header by a
+model that sees 256 tokens, so every piece must stay under a hard token budget or its end would be silently
+cut off by the encoder; the chunk's vector is the mean of its pieces' (see `indexer`). Consecutive pieces
+are grouped into chunks of up to PASSAGE_MAX_CHARS: a passage of a paragraph or two, a table block, which
+the lexical index scores whole. Measured on the three evaluation corpora with reciprocal-rank fusion,
+passages of ~1,200 characters found the evidence in the first five more often than single pieces of
+~450 (sample papers 0.76 -> 0.80, NHS annual reports 0.58 -> 0.69, FinanceBench 0.54 -> 0.56).
+Chunks follow the document: a chunk never crosses from one paper of a meeting pack into the next, starts
+at a sentence or line start, and keeps table rows whole. Every chunk's text is an exact slice of the
+document text, so citations can point back to it.
 
 Table headers: only the first chunk of a table holds the table's header row, because chunk text must stay
 an exact slice of the document; the section path still names the table's place.
@@ -18,8 +23,9 @@ from dataclasses import dataclass
 
 from .types import Chunk, ParsedDocument, Section
 
-TARGET_MIN_CHARS = 600
+TARGET_MIN_CHARS = 600  # of an embedding piece
 TARGET_MAX_CHARS = 900
+PASSAGE_MAX_CHARS = 1400  # consecutive pieces are grouped into a chunk up to this size
 # Sections smaller than this merge into the following section's chunk (within one item of a pack).
 MERGE_BELOW_CHARS = 250
 # Budget for the context header (assistant.context.header). The brief said ~40 tokens; measured on the
@@ -140,7 +146,8 @@ def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
     """Chunks of a parsed document in text order; `text == parsed.text[char_start:char_end]`."""
     text = parsed.text
     hard_top_level = parsed.document.kind == "meeting pack"
-    spans: list[tuple[int, int]] = []  # chunk character ranges
+    spans: list[tuple[int, int]] = []  # piece character ranges
+    item_starts: set[int] = {0}  # spans that open an item of a meeting pack: no chunk crosses into them
     current: list[_Unit] = []
     reserved = 0  # tokens set aside in the current chunk for the table header it carries
     previous_section: Section | None = None
@@ -151,10 +158,12 @@ def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
             current.clear()
 
     for section in parsed.sections:
-        if current and previous_section is not None:
-            crosses_item = hard_top_level and section.path[:1] != previous_section.path[:1]
-            if crosses_item or current[-1].end - current[0].start >= MERGE_BELOW_CHARS:
-                close()
+        crosses_item = (hard_top_level and previous_section is not None
+                        and section.path[:1] != previous_section.path[:1])
+        if crosses_item or (current and current[-1].end - current[0].start >= MERGE_BELOW_CHARS):
+            close()
+        if crosses_item:
+            item_starts.add(len(spans))
         for unit in _units(text, section.char_start, section.char_end):
             if current:
                 size = unit.end - current[0].start
@@ -169,15 +178,28 @@ def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
             current.append(unit)
         previous_section = section
     close()
-    return [_make_chunk(parsed, n, start, end) for n, (start, end) in enumerate(spans)]
+    return [_make_chunk(parsed, n, group) for n, group in enumerate(_passages(spans, item_starts))]
 
 
-def _make_chunk(parsed: ParsedDocument, n: int, start: int, end: int) -> Chunk:
+def _passages(spans: list[tuple[int, int]], item_starts: set[int]) -> list[list[tuple[int, int]]]:
+    """Consecutive pieces grouped greedily into chunks of at most PASSAGE_MAX_CHARS, never across an item."""
+    groups: list[list[tuple[int, int]]] = []
+    for i, (start, end) in enumerate(spans):
+        if groups and i not in item_starts and end - groups[-1][0][0] <= PASSAGE_MAX_CHARS:
+            groups[-1].append((start, end))
+        else:
+            groups.append([(start, end)])
+    return groups
+
+
+def _make_chunk(parsed: ParsedDocument, n: int, pieces: list[tuple[int, int]]) -> Chunk:
+    start, end = pieces[0][0], pieces[-1][1]
     first_page, last_page = _pages(parsed.page_offsets, start, end)
     body = parsed.text[start:end]
+    first_piece = parsed.text[start:pieces[0][1]]
     # Whose row a chunk continues matters more than the column names: the row's first cells get the room first.
-    row_head = _header_within_budget(row_head_before(parsed.text, start), body)
-    header = _header_within_budget(table_header_before(parsed.text, start), body, estimate_tokens(row_head))
+    row_head = header_within_budget(row_head_before(parsed.text, start), first_piece)
+    header = header_within_budget(table_header_before(parsed.text, start), first_piece, estimate_tokens(row_head))
     return Chunk(
         chunk_id=f"{parsed.document.doc_id}:{n:05d}",
         doc_id=parsed.document.doc_id,
@@ -189,10 +211,17 @@ def _make_chunk(parsed: ParsedDocument, n: int, start: int, end: int) -> Chunk:
         char_end=end,
         table_header=header,
         row_head=row_head,
+        pieces=tuple(a for a, _ in pieces[1:]),
     )
 
 
-def _header_within_budget(header: str, chunk_text: str, used: int = 0) -> str:
+def piece_spans(chunk: Chunk) -> list[tuple[int, int]]:
+    """The chunk's embedding pieces as (start, end) offsets into `chunk.text`."""
+    cuts = [0, *(p - chunk.char_start for p in chunk.pieces), len(chunk.text)]
+    return list(zip(cuts, cuts[1:]))
+
+
+def header_within_budget(header: str, chunk_text: str, used: int = 0) -> str:
     """Carried table context, shortened (at a cell boundary) so it and the chunk fit the token budget."""
     room = MAX_CHUNK_TOKENS - estimate_tokens(chunk_text) - used
     while header and estimate_tokens(header) > room:

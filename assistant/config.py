@@ -18,7 +18,7 @@ MODEL_DIM = 384
 MODEL_MAX_TOKENS = 256
 
 # Bump when chunk boundaries or chunk context change: an index built by another version is rebuilt.
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 # Sidecar files that override detected metadata, e.g. "board-pack.pdf.meta.toml".

@@ -18,8 +18,10 @@ all corpora but one (see `evaluation_suite.py`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -171,11 +173,12 @@ class Grouped:
     y: np.ndarray
     question: np.ndarray  # "corpus/item" per row
     signs: tuple[int, ...] | None = None  # the direction each feature's weight may take (0: either)
+    pairwise: bool = False  # fitted on pairs within a question (ranking) rather than on rows (sentence choice)
 
     @classmethod
-    def of(cls, x, y, groups, signs: Sequence[int] | None = None) -> "Grouped":
+    def of(cls, x, y, groups, signs: Sequence[int] | None = None, pairwise: bool = False) -> "Grouped":
         return cls(np.asarray(x, dtype=np.float64).reshape(len(y), -1), np.asarray(y), np.asarray(groups),
-                   tuple(signs) if signs is not None else None)
+                   tuple(signs) if signs is not None else None, pairwise)
 
     def corpora(self) -> list[str]:
         return list(dict.fromkeys(g.split("/", 1)[0] for g in self.question))
@@ -186,12 +189,39 @@ class Grouped:
         counts = {n: int((names == n).sum()) for n in set(names.tolist())}
         return np.array([len(self.y) / (len(counts) * counts[n]) for n in names])
 
+    @cached_property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every (labelled row, other row) pair of a question as the difference of their features, both ways
+        round (labels 1 and 0), weighted so that each corpus has the same say and each of its questions an
+        equal share of it, however many pairs it has."""
+        diffs, weights = [], []
+        questions, inverse = np.unique(self.question, return_inverse=True)
+        per_corpus = Counter(q.split("/", 1)[0] for q in questions)
+        order = np.argsort(inverse, kind="stable")
+        for q, rows in zip(questions, np.split(order, np.cumsum(np.bincount(inverse))[:-1])):
+            good, other = rows[self.y[rows] == 1], rows[self.y[rows] == 0]
+            if not len(good) or not len(other):
+                continue
+            d = (self.x[good][:, None, :] - self.x[other][None, :, :]).reshape(-1, self.x.shape[1])
+            diffs.append(d)
+            weights.append(np.full(len(d), 1.0 / (per_corpus[q.split("/", 1)[0]] * len(d))))
+        if not diffs:
+            return np.zeros((0, self.x.shape[1])), np.zeros(0), np.zeros(0)
+        x, w = np.vstack(diffs), np.concatenate(weights)
+        w = w / w.mean()
+        return np.vstack([x, -x]), np.r_[np.ones(len(x)), np.zeros(len(x))], np.r_[w, w]
+
     def fit(self, columns: Sequence[int]) -> np.ndarray:
+        """Pairwise: weights that order each question's labelled rows above its others, a logistic regression
+        on the pairs' feature differences. Otherwise a class-balanced logistic regression on the rows."""
+        if self.pairwise:
+            x, y, w = self.pairs
+            return _logistic(x, y, columns, self.signs, sample_weight=w)[0]
         return _logistic(self.x, self.y, columns, self.signs, sample_weight=self.corpus_weights())[0]
 
     def only(self, corpora: Sequence[str]) -> "Grouped":
         keep = np.array([g.split("/", 1)[0] in corpora for g in self.question], dtype=bool)
-        return Grouped(self.x[keep], self.y[keep], self.question[keep], self.signs)
+        return Grouped(self.x[keep], self.y[keep], self.question[keep], self.signs, self.pairwise)
 
     def ranking_quality(self, w: np.ndarray, k: int = 5) -> float:
         """Mean of recall@k and MRR of the first labelled row, over the questions."""
@@ -256,8 +286,8 @@ def fit_choice(records: Records, base: Tuning, note: str) -> Tuning:
     ranking, sentence = dict(base.ranking), dict(base.sentence)
     if records.rank_y:
         ranking = _rounded(RANK_FEATURES, select_and_fit(
-            Grouped.of(records.rank_x, records.rank_y, records.rank_group, [RANKING_SIGNS[f] for f in RANK_FEATURES]),
-            k=5))
+            Grouped.of(records.rank_x, records.rank_y, records.rank_group, [RANKING_SIGNS[f] for f in RANK_FEATURES],
+                       pairwise=True), k=5))
     if records.unit_y:
         sentence = _rounded(UNIT_FEATURES, select_and_fit(
             Grouped.of(records.unit_x, records.unit_y, records.unit_group, [SENTENCE_SIGNS[f] for f in UNIT_FEATURES]),

@@ -22,9 +22,10 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import config
-from .context import indexed_text
+from .context import embedded_texts, indexed_text
 from .embedding import Embedder
 from .errors import IndexLocked, IndexMismatch, IndexMissing, ReaderError
+from .types import Chunk, Document
 from .store import (
     BUILD_PREFIX,
     DocEntry,
@@ -38,10 +39,10 @@ from .store import (
     write_build,
 )
 
-# progress(stage, done, total): stage is READING (files) or EMBEDDING (chunks).
+# progress(stage, done, total): stage is READING (files) or EMBEDDING (pieces of chunks, see chunking).
 Progress = Callable[[str, int, int], None]
 READING = "Reading files"
-EMBEDDING = "Embedding chunks"
+EMBEDDING = "Embedding"
 EMBED_SLICE = 32  # texts per embed() call between progress updates
 LOCK_FILE = ".lock"
 TMP_PREFIX = ".tmp-build-"
@@ -147,16 +148,16 @@ def build_index(
             # Embed the new chunks; copy the vectors of unchanged documents.
             t = time.perf_counter()
             kept = prev.entries(keep_docs.values()) if prev else {}
-            new_texts = [indexed_text(e.parsed.document, c) for e in fresh.values() for c in e.chunks]
+            new_chunks = [(e.parsed.document, c) for e in fresh.values() for c in e.chunks]
             timings["copy"] = time.perf_counter() - t
             t = time.perf_counter()
-            if new_texts and embedder is None:
+            if new_chunks and embedder is None:
                 from .embedding import load_embedder
 
                 embedder = load_embedder()
                 timings["load_model"] = time.perf_counter() - t
                 t = time.perf_counter()
-            new_vecs = _embed(embedder, new_texts, progress) if new_texts else np.zeros((0, dim), np.float32)
+            new_vecs = _embed_chunks(embedder, new_chunks, progress) if new_chunks else np.zeros((0, dim), np.float32)
             timings["embed"] = time.perf_counter() - t
 
             # Assemble in corpus order and write a new build.
@@ -199,7 +200,7 @@ def build_index(
         removed=tuple(sorted(set(removed) | {r for r in old_docs if r in problems})),
         unchanged=tuple(sorted(keep_docs)),
         skipped=tuple((p.path, p.reason) for p in sorted(problems.values(), key=lambda p: p.path)),
-        chunks_embedded=len(new_texts),
+        chunks_embedded=len(new_chunks),
         chunks_total=len(texts),
         seconds=time.perf_counter() - t0,
         full_rebuild_reason=full_reason,
@@ -275,6 +276,16 @@ def _chunk(parsed):
     from .chunking import chunk_document
 
     return chunk_document(parsed)
+
+
+def _embed_chunks(embedder: Embedder, chunks: list[tuple[Document, Chunk]], progress: Progress | None) -> np.ndarray:
+    """One vector a chunk: the normalised mean of its pieces' vectors (every piece within the encoder's
+    budget, so no part of a chunk goes unseen)."""
+    pieces = [embedded_texts(document, chunk) for document, chunk in chunks]
+    vectors = _embed(embedder, [t for texts in pieces for t in texts], progress)
+    starts = np.cumsum([0] + [len(texts) for texts in pieces[:-1]])
+    sums = np.add.reduceat(vectors, starts, axis=0)
+    return (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
 def _embed(embedder: Embedder, texts: list[str], progress: Progress | None) -> np.ndarray:

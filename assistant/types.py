@@ -71,6 +71,9 @@ class Chunk:
     # The first cells of the table row the chunk starts inside of, when a long row was cut across chunks
     # ("" otherwise): whose row the chunk's cells belong to. Also indexed and shown, never part of `text`.
     row_head: str = ""
+    # Where the chunk's embedding pieces after the first start (document offsets): each piece fits the
+    # encoder's token budget, and the chunk's vector is the mean of theirs. Empty: one piece.
+    pieces: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

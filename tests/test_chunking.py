@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import config
-from assistant.chunking import MAX_CHUNK_TOKENS, HEADER_TOKENS, SPECIAL_TOKENS, chunk_document, estimate_tokens
+from assistant.chunking import (HEADER_TOKENS, MAX_CHUNK_TOKENS, PASSAGE_MAX_CHARS, SPECIAL_TOKENS, chunk_document,
+                                estimate_tokens, piece_spans)
 from assistant.errors import ReaderError
 from assistant.ingest import read_document, scan_corpus
 from assistant.ingest.structure import split_sections
@@ -48,7 +49,9 @@ def _check_invariants(parsed: ParsedDocument, chunks) -> None:
         assert chunk.text and chunk.text == chunk.text.strip()
         assert chunk.char_start >= previous_end, "chunks overlap or are out of order"
         assert chunk.chunk_id == f"{parsed.document.doc_id}:{n:05d}"
-        assert estimate_tokens(chunk.text) <= MAX_CHUNK_TOKENS
+        assert len(chunk.text) <= PASSAGE_MAX_CHARS or not chunk.pieces
+        assert all(estimate_tokens(chunk.text[a:b]) <= MAX_CHUNK_TOKENS for a, b in piece_spans(chunk))
+        assert "".join(chunk.text[a:b] for a, b in piece_spans(chunk)) == chunk.text
         previous_end = chunk.char_end
     # nothing but whitespace is left out
     covered = "".join(c.text for c in chunks)
@@ -62,25 +65,27 @@ def test_sample_corpus_chunk_invariants():
         assert all(c.page_start is None and c.page_end is None for c in chunks)
 
 
-def test_chunks_fit_the_model_window_with_a_header():
-    """Real WordPiece counts: chunk + header budget + [CLS]/[SEP] <= 256 for every sample chunk, and the
-    chunk indexed with the real context header fits too."""
+def test_pieces_fit_the_model_window_with_a_header():
+    """Real WordPiece counts: piece + header budget + [CLS]/[SEP] <= 256 for every piece of every sample
+    chunk, and each piece embedded with the real context header fits too."""
     tok = _tokenizer()
     limit = config.MODEL_MAX_TOKENS - HEADER_TOKENS - SPECIAL_TOKENS
     worst = 0
     ratios = []
     for _, chunks in _corpus():
         for chunk in chunks:
-            real = len(tok.encode(chunk.text, add_special_tokens=False).ids)
-            worst = max(worst, real)
-            ratios.append(estimate_tokens(chunk.text) / max(real, 1))
-    print(f"largest chunk: {worst} real tokens (limit {limit}); estimate/real min {min(ratios):.3f}")
+            for a, b in piece_spans(chunk):
+                real = len(tok.encode(chunk.text[a:b], add_special_tokens=False).ids)
+                worst = max(worst, real)
+                ratios.append(estimate_tokens(chunk.text[a:b]) / max(real, 1))
+    print(f"largest piece: {worst} real tokens (limit {limit}); estimate/real min {min(ratios):.3f}")
     assert worst <= limit
     assert min(ratios) >= 0.9
-    from assistant.context import indexed_text
+    from assistant.context import embedded_texts
 
-    longest = max(len(tok.encode(indexed_text(p.document, c)).ids) for p, chunks in _corpus() for c in chunks)
-    print(f"longest indexed text (header + chunk + specials): {longest} tokens")
+    longest = max(len(tok.encode(t).ids) for p, chunks in _corpus() for c in chunks
+                  for t in embedded_texts(p.document, c))
+    print(f"longest embedded text (header + piece + specials): {longest} tokens")
     assert longest <= config.MODEL_MAX_TOKENS
 
 

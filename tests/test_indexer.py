@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.context import indexed_text
+from assistant.context import embedded_texts
 from assistant.embedding import HashEmbedder
 from assistant.errors import IndexLocked
 from assistant.indexer import build_index, iter_builds
@@ -32,7 +32,7 @@ def _paper(title: str, topic: str, n: int = 4) -> str:
 
 def _corpus(root: Path) -> Path:
     root.mkdir()
-    (root / "finance.md").write_text(_paper("Finance report", "deficit"))
+    (root / "finance.md").write_text(_paper("Finance report", "deficit", n=12))
     (root / "quality.md").write_text(_paper("Quality report", "infection control"))
     (root / "people.txt").write_text(_paper("People report", "workforce"))
     return root
@@ -54,9 +54,12 @@ def test_first_build_indexes_every_file(tmp_path):
     assert report.chunks_embedded == report.chunks_total > 0 and report.wrote
     store = _open(tmp_path / "index")
     assert sorted(d.path for d in store.documents()) == list(report.added)
-    texts = [indexed_text(store.document(c.doc_id), c) for c in (store.chunk(i) for i in range(store.chunk_count))]
-    np.testing.assert_allclose(store.vectors, EMB.embed(texts), atol=1e-6)
-    assert seen[-1][1] == seen[-1][2] == report.chunks_total  # progress ends with every chunk embedded
+    pieces = [embedded_texts(store.document(c.doc_id), c) for c in (store.chunk(i) for i in range(store.chunk_count))]
+    assert max(map(len, pieces)) > 1  # some chunk is embedded in several pieces: its vector is their mean
+    expected = np.array([EMB.embed(texts).sum(axis=0) for texts in pieces])
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    np.testing.assert_allclose(store.vectors, expected, atol=1e-6)
+    assert seen[-1][1] == seen[-1][2] == sum(map(len, pieces))  # progress ends with every piece embedded
 
 
 def test_noop_touch_change_add_remove(tmp_path):
@@ -154,7 +157,7 @@ def test_second_build_is_refused_while_one_runs(tmp_path):
     corpus, index = _corpus(tmp_path / "corpus"), tmp_path / "index"
     proc = _start_build(corpus, index, delay=0.5)
     try:
-        _wait_for(proc, "Embedding chunks")
+        _wait_for(proc, "Embedding")
         with pytest.raises(IndexLocked, match=rf"another build is running \(pid {proc.pid}\)"):
             build_index(corpus, index, embedder=EMB)
     finally:
@@ -175,7 +178,7 @@ def test_kill_9_mid_build_leaves_the_previous_index_usable(tmp_path):
             (corpus / f"extra-{i}-{j}.md").write_text(_paper(f"Extra paper {i}.{j}", f"topic number {i} {j}"))
         proc = _start_build(corpus, index, delay=0.15)
         try:
-            _wait_for(proc, "Embedding chunks")
+            _wait_for(proc, "Embedding")
             if mid_write:
                 while not any(p.name.startswith(".tmp-build-") for p in index.iterdir()) and proc.poll() is None:
                     time.sleep(0.001)

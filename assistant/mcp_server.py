@@ -49,15 +49,16 @@ class _Loader:
     def __init__(self, open_toolbox: Callable[[Progress], Toolbox]):
         self._open = open_toolbox
         self._future: concurrent.futures.Future[Toolbox] = concurrent.futures.Future()
-        self.stage = "Starting"
+        self.stage, self._stage_name = "Starting", ""
         self.updates = 0  # how many times the stage changed: the progress figure clients see rise
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="boardroom-load", daemon=True).start()
 
     def _progress(self, stage: str, done: int, total: int) -> None:
-        if stage != self.stage.split(" ")[0]:
+        if stage != self._stage_name and done < total:  # a stage begins ("Ready" is logged apart)
             _log(f"{stage.lower()}…")
+        self._stage_name = stage
         self.stage = f"{stage} {done}/{total}" if total > 1 else stage
         self.updates += 1
 

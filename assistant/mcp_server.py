@@ -99,17 +99,18 @@ def _tool(spec: ToolSpec):
     )
 
 
-def build_server(loader: _Loader, tools: tuple[ToolSpec, ...] = TOOLS):
-    """The SDK's low-level server listing `tools` and running their calls through the loader's toolbox."""
+def build_server(loader: _Loader):
+    """The SDK's low-level server listing the tools and running their calls through the loader's toolbox."""
     import anyio
+    import anyio.to_thread
     import mcp_types as types
     from mcp.server.lowlevel import Server
     from mcp.shared.exceptions import MCPError
 
     from . import __version__
 
-    listed = [_tool(spec) for spec in tools]
-    names = [spec.name for spec in tools]
+    listed = [_tool(spec) for spec in TOOLS]
+    names = [spec.name for spec in TOOLS]
     one_at_a_time = anyio.Lock()
 
     async def list_tools(ctx, params) -> types.ListToolsResult:

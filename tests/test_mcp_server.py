@@ -15,10 +15,10 @@ import sys
 from contextlib import asynccontextmanager
 
 import pytest
+from conftest import CORPUS
 
 from assistant import config
 from assistant.ingest import read_document
-from conftest import CORPUS
 
 pytestmark = pytest.mark.slow
 
@@ -189,7 +189,7 @@ def test_an_unknown_tool_is_a_protocol_error(client):
 
 def test_a_missing_corpus_and_index_is_one_line_and_exit_1(tmp_path):
     result = subprocess.run(_server_command(tmp_path / "none", tmp_path / "no-index"), capture_output=True,
-                            text=True, timeout=60, stdin=subprocess.DEVNULL)
+                            text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.strip() == f"boardroom: no corpus folder at {tmp_path / 'none'} and no index at " \
                                     f"{tmp_path / 'no-index'}"

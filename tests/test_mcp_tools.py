@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.mcp_tools import TOOLS, Conversations, Toolbox, ToolError, ToolSpec, check_arguments
+from assistant.mcp_tools import (
+    TOOLS,
+    Conversations,
+    Toolbox,
+    ToolError,
+    ToolSpec,
+    check_arguments,
+)
 from assistant.types import Answer, Turn
 
 SEARCH = next(t for t in TOOLS if t.name == "search")

@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index-root", type=Path, help="where each corpus's index is kept (default: the cache folder)")
     p.set_defaults(func=_cmd_fit)
 
+    p = sub.add_parser("mcp", help="serve the papers to a desktop assistant: a Model Context Protocol server on "
+                       "stdin/stdout (tools: ask, search, documents; read-only)")
+    _add_dirs(p)
+    _add_tuning(p)
+    p.set_defaults(func=_cmd_mcp)
+
     return parser
 
 
@@ -101,41 +107,37 @@ def _add_tuning(p: argparse.ArgumentParser) -> None:
 def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--org", action="append", default=[], help="only documents of this organisation (repeatable)")
     p.add_argument("--kind", action="append", default=[], help="only this kind: meeting pack, minutes, letter, plan, report, other")
-    p.add_argument("--since", type=_iso_date, help="only documents dated on or after YYYY-MM-DD")
-    p.add_argument("--until", type=_iso_date, help="only documents dated on or before YYYY-MM-DD")
+    p.add_argument("--since", type=_start_date, help="only documents dated on or after YYYY-MM-DD (or from the "
+                   "start of YYYY-MM, YYYY)")
+    p.add_argument("--until", type=_end_date, help="only documents dated on or before YYYY-MM-DD (or to the end "
+                   "of YYYY-MM, YYYY)")
     p.add_argument("--doc", action="append", default=[], help="only this document (path relative to the corpus; repeatable)")
 
 
-def _iso_date(value: str):
-    import datetime as dt
+def _start_date(value: str, end: bool = False):
+    from .filters import parse_date
 
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+        return parse_date(value, end=end)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _end_date(value: str):
+    return _start_date(value, end=True)
 
 
 def _filters(args: argparse.Namespace, assistant):
-    from .types import KINDS, Filters
+    from .filters import build_filters
 
-    for kind in args.kind:
-        if kind not in KINDS:
-            raise BoardroomError(f"unknown kind {kind!r}; choose from: {', '.join(KINDS)}")
-    doc_ids = ()
-    if args.doc:
-        by_path = {d.path: d.doc_id for d in assistant.documents()}
-        missing = [d for d in args.doc if d not in by_path]
-        if missing:
-            raise BoardroomError(f"no such document in the index: {missing[0]} (see `boardroom docs`)")
-        doc_ids = tuple(by_path[d] for d in args.doc)
-    return Filters(tuple(args.org), tuple(args.kind), args.since, args.until, doc_ids)
+    return build_filters(assistant.documents(), assistant.corpus_dir, organisations=args.org, kinds=args.kind,
+                         since=args.since, until=args.until, paths=args.doc)
 
 
 def _open(args: argparse.Namespace):
     """The assistant on --corpus/--index, building the index first (with a progress bar) when missing."""
     from .assistant import Assistant
     from .progress import ProgressBar
-
     from .tuning import load_tuning
 
     tuning = load_tuning(getattr(args, "tuning", None))
@@ -327,6 +329,14 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     )
 
     make_app(args.corpus, args.index).run()
+    return 0
+
+
+def _cmd_mcp(args: argparse.Namespace) -> int:
+    from .mcp_server import serve
+    from .tuning import load_tuning
+
+    serve(args.corpus, args.index, load_tuning(args.tuning))
     return 0
 
 

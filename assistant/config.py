@@ -23,3 +23,10 @@ CHUNKER_VERSION = "5"
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 # Sidecar files that override detected metadata, e.g. "board-pack.pdf.meta.toml".
 SIDECAR_SUFFIX = ".meta.toml"
+
+# `boardroom mcp` (the Model Context Protocol server).
+MCP_SEARCH_K = 10  # passages `search` returns when the client does not say how many
+MCP_SEARCH_K_MAX = 50  # the most passages one `search` call may ask for
+MCP_CLOSEST_PASSAGES = 5  # passages an abstaining `ask` returns as the closest ones (marked as not an answer)
+MCP_CONVERSATIONS = 100  # conversations kept in memory; the least recently used beyond this are forgotten
+MCP_TURNS_KEPT = 20  # the most recent turns of a conversation that follow-ups are resolved against

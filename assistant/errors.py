@@ -32,3 +32,7 @@ class IndexLocked(BoardroomError):
 
 class EmbedderUnavailable(BoardroomError):
     """Neither the ONNX encoder nor sentence-transformers could be loaded."""
+
+
+class OutsideCorpus(BoardroomError):
+    """A path given by a user or a client points outside the corpus folder."""

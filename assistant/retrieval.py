@@ -56,7 +56,7 @@ class Retriever:
         for d in self.store.documents():
             if filters.doc_ids and d.doc_id not in filters.doc_ids:
                 continue
-            if filters.organisations and not any(_same_org(d.organisation, o) for o in filters.organisations):
+            if filters.organisations and not any(same_organisation(d.organisation, o) for o in filters.organisations):
                 continue
             if filters.kinds and d.kind not in filters.kinds:
                 continue
@@ -199,7 +199,7 @@ def _fused_head(dense: list[tuple[int, float]], lexical: list[tuple[int, float]]
     return sorted(scores, key=lambda r: -scores[r])[:n]
 
 
-def _same_org(organisation: str | None, wanted: str) -> bool:
+def same_organisation(organisation: str | None, wanted: str) -> bool:
     if not organisation:
         return False
     return organisation.lower() == wanted.lower() or bool(org_keys(organisation) & org_keys(wanted))

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from assistant.tui.dialogs import parse_date
+from assistant.filters import parse_date
 from assistant.tui.formatting import (
     answer_with_references,
     context_window,

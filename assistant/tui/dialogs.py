@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from rich import box
@@ -15,30 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from ..filters import parse_date
 from ..types import KINDS, Filters
-
-
-def parse_date(text: str, *, end: bool = False) -> dt.date | None:
-    """'2024-07-31', '2024-07' or '2024' (the first or, with end=True, last day of it); '' is None.
-
-    Raises ValueError with a readable message otherwise.
-    """
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        if len(text) == 4:
-            year = int(text)
-            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-        if len(text) == 7:
-            year, month = (int(x) for x in text.split("-"))
-            if end:
-                nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-                return nxt - dt.timedelta(days=1)
-            return dt.date(year, month, 1)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD, YYYY-MM or YYYY)") from None
 
 
 class FiltersScreen(ModalScreen[Filters | None]):

@@ -1,0 +1,195 @@
+"""`boardroom mcp` driven as a desktop assistant drives it: the real server started as a subprocess on the
+sample corpus (with the session's real index) and spoken to through the MCP SDK's own stdio client.
+
+One server serves the whole module; a blocking portal runs the client's event loop in a thread, so the
+tests stay plain functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import sys
+from contextlib import asynccontextmanager
+
+import pytest
+from conftest import CORPUS
+
+from assistant import config
+from assistant.ingest import read_document
+
+pytestmark = pytest.mark.slow
+
+
+def _server_command(corpus, index) -> list[str]:
+    return [sys.executable, "-m", "assistant.cli", "mcp", "--corpus", str(corpus), "--index", str(index)]
+
+
+@asynccontextmanager
+async def _session(index):
+    from mcp import ClientSession
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    command, *args = _server_command(CORPUS, index)
+    params = StdioServerParameters(command=command, args=args, env=dict(os.environ))
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        yield session
+
+
+class Client:
+    """The SDK's client session, called from synchronous tests through the portal."""
+
+    def __init__(self, portal, session):
+        self.portal, self.session = portal, session
+
+    def tools(self):
+        return self.portal.call(self.session.list_tools).tools
+
+    def raw(self, name: str, arguments: dict):
+        return self.portal.call(self.session.call_tool, name, arguments)
+
+    def call(self, name: str, arguments: dict) -> dict:
+        result = self.raw(name, arguments)
+        assert not result.is_error, result.content[0].text
+        return result.structured_content
+
+    def error(self, name: str, arguments: dict) -> str:
+        result = self.raw(name, arguments)
+        assert result.is_error, result.structured_content
+        assert result.structured_content is None
+        (content,) = result.content
+        return content.text
+
+
+@pytest.fixture(scope="module")
+def client(sample_index):
+    from anyio.from_thread import start_blocking_portal
+
+    with start_blocking_portal() as portal, portal.wrap_async_context_manager(_session(sample_index)) as session:
+        yield Client(portal, session)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@functools.cache
+def _corpus_text(path: str) -> str:
+    """The file's text as Boardroom's reader gives it (markup and layout cleaned), spaces collapsed."""
+    return _flat(read_document(CORPUS / path, CORPUS).text)
+
+
+def test_lists_three_read_only_tools_with_strict_schemas(client):
+    tools = {t.name: t for t in client.tools()}
+    assert set(tools) == {"ask", "search", "documents"}
+    for tool in tools.values():
+        assert tool.annotations.read_only_hint is True and tool.annotations.destructive_hint is False
+        assert tool.input_schema["additionalProperties"] is False and tool.description
+        assert tool.output_schema["type"] == "object"
+    assert tools["search"].input_schema["required"] == ["query"]
+    assert tools["ask"].input_schema["required"] == ["question"]
+    assert {"conversation", "organisations", "kinds", "since", "until", "documents"} <= set(
+        tools["ask"].input_schema["properties"])
+
+
+def test_documents_are_the_corpus_files_with_their_metadata(client):
+    result = client.call("documents", {})
+    files = sorted(p.name for p in CORPUS.iterdir() if p.suffix in config.SUPPORTED_SUFFIXES)
+    assert sorted(d["path"] for d in result["documents"]) == files
+    by_path = {d["path"]: d for d in result["documents"]}
+    letter = by_path["2024-07-31_ssot-icb_nhse-annual-assessment-2023-24.txt"]
+    assert letter["kind"] == "letter" and letter["date"] == "2024-07-31" and letter["period"] == "2023/24"
+    assert letter["organisation"] == "Staffordshire and Stoke-on-Trent ICB"
+
+
+def test_search_returns_ranked_passages_of_real_files(client):
+    result = client.call("search", {"query": "virtual ward utilisation", "k": 3})
+    passages = result["passages"]
+    assert [p["rank"] for p in passages] == [1, 2, 3]
+    assert passages[0]["score"] >= passages[-1]["score"]
+    assert "virtual ward" in passages[0]["text"].lower()
+    for p in passages:
+        assert _flat(p["text"]) in _corpus_text(p["path"])  # the passage is the file's own words
+        assert p["section"] and p["section_path"] and p["document"]
+
+
+def test_search_filters_by_document_kind_and_date(client):
+    path = "2024-10-17_ssot-icb_board-meeting-pack.txt"
+    passages = client.call("search", {"query": "deficit", "k": 4, "documents": [path]})["passages"]
+    assert len(passages) == 4 and {p["path"] for p in passages} == {path}
+    absolute = client.call("search", {"query": "deficit", "k": 4, "documents": [str(CORPUS / path)]})["passages"]
+    assert [p["text"] for p in absolute] == [p["text"] for p in passages]
+    letters = client.call("search", {"query": "deficit", "kinds": ["letter"], "since": "2025"})["passages"]
+    assert letters and all(p["kind"] == "letter" and p["date"] >= "2025-01-01" for p in letters)
+
+
+def test_ask_answers_with_citations_quoting_the_corpus(client):
+    result = client.call("ask", {"question": "What was the Staffordshire and Stoke-on-Trent system's reported "
+                                             "financial position for 2023/24?"})
+    assert result["abstained"] is False and "90.7m" in result["answer"]
+    assert result["citations"] and result["closest_passages"] == []
+    for cite in result["citations"]:
+        assert f"[{cite['n']}]" in result["answer"]
+        assert (CORPUS / cite["path"]).is_file()
+        for part in cite["quote"].split(" … "):
+            assert _flat(part) in _corpus_text(cite["path"]), part
+    assert any("90.7m" in c["quote"] for c in result["citations"])
+
+
+def test_a_follow_up_is_read_in_its_conversation(client):
+    first = client.call("ask", {"question": "What did NHS England say about elective recovery in Derbyshire in "
+                                            "2023/24?"})
+    assert first["earlier_turns"] == 0 and not first["abstained"]
+    follow = client.call("ask", {"question": "And cancer?", "conversation": first["conversation"]})
+    assert follow["conversation"] == first["conversation"] and follow["earlier_turns"] == 1
+    assert "62-day" in follow["answer"]
+    assert {c["path"] for c in follow["citations"]} == {"2024-07-31_derbyshire-icb_nhse-annual-assessment-2023-24.txt"}
+    alone = client.call("ask", {"question": "And cancer?"})
+    assert alone["conversation"] != first["conversation"] and alone["earlier_turns"] == 0
+
+
+def test_a_question_the_papers_do_not_answer_abstains_with_the_closest_passages(client):
+    result = client.call("ask", {"question": "Who won the staff bake-off competition?"})
+    assert result["abstained"] is True and result["citations"] == []
+    assert 0 < len(result["closest_passages"]) <= config.MCP_CLOSEST_PASSAGES
+
+
+@pytest.mark.parametrize(("tool", "arguments", "message"), [
+    ("search", {"query": "deficit", "limit": 3},
+     "search: unknown argument 'limit' (it takes: query, k, organisations, kinds, since, until, documents)"),
+    ("documents", {"path": "/etc"}, "documents: unknown argument 'path' (it takes: no arguments)"),
+    ("ask", {"question": "deficit?", "documents": ["../../etc/passwd"]}, "outside the corpus"),
+    ("search", {"query": "deficit", "documents": ["/etc/passwd"]}, "outside the corpus"),
+    ("search", {"query": "deficit", "documents": ["missing.pdf"]}, "no such document in the index: missing.pdf"),
+    ("search", {}, "search: 'query' is missing"),
+    ("search", {"query": "deficit", "k": "five"}, "search: k: 'five' is not of type 'integer'"),
+    ("search", {"query": "deficit", "k": 0}, "search: k: 0 is less than the minimum of 1"),
+    ("ask", {"question": "   "}, "ask: the question is blank"),
+    ("ask", {"question": "deficit?", "kinds": ["memo"]}, "ask: kinds.0: 'memo' is not one of"),
+    ("ask", {"question": "deficit?", "since": "last year"}, "ask: since: not a date: 'last year'"),
+    ("ask", {"question": "deficit?", "since": "2025", "until": "2024"}, "is after the end date"),
+    ("ask", {"question": "deficit?", "organisations": ["Acme Widgets Ltd"]},
+     "no document of the organisation 'Acme Widgets Ltd'"),
+])
+def test_bad_calls_get_one_clear_line_and_the_server_goes_on(client, tool, arguments, message):
+    text = client.error(tool, arguments)
+    assert message in text and "\n" not in text and "Traceback" not in text
+    assert client.call("documents", {})["documents"]  # still serving
+
+
+def test_an_unknown_tool_is_a_protocol_error(client):
+    from mcp.shared.exceptions import MCPError
+
+    with pytest.raises(MCPError, match="unknown tool 'delete'; the tools are: ask, search, documents"):
+        client.raw("delete", {"path": "corpus"})
+
+
+def test_a_missing_corpus_and_index_is_one_line_and_exit_1(tmp_path):
+    result = subprocess.run(_server_command(tmp_path / "none", tmp_path / "no-index"), capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip() == f"boardroom: no corpus folder at {tmp_path / 'none'} and no index at " \
+                                    f"{tmp_path / 'no-index'}"

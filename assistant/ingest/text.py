@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import ReaderError
@@ -77,6 +78,17 @@ def normalise_whitespace(text: str) -> str:
     text = _TRAILING.sub("", text)
     text = _BLANK_RUN.sub("\n\n", text)
     return text.strip("\n")
+
+
+def table_text(rows: Iterable[Sequence[str]]) -> str:
+    """A table as every reader gives it: one line a row, cells single-spaced and tab-separated, header row
+    first; rows with no text are dropped."""
+    lines = []
+    for row in rows:
+        cells = [" ".join(cell.split()) for cell in row]
+        if any(cells):
+            lines.append("\t".join(cells))
+    return "\n".join(lines)
 
 
 def read_text(path: Path) -> RawText:

@@ -9,11 +9,10 @@ is reported with what to do about it (no reader of that format works offline her
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from ..errors import ReaderError
-from .raw import RawText, TextBuilder
+from .raw import RawText, TextBuilder, open_package
 from .text import table_text
 
 _HEADING_STYLE = re.compile(r"^(?:heading\s*(\d)|title)$", re.I)
@@ -26,14 +25,7 @@ def read_docx(path: Path) -> RawText:
     from docx.text.paragraph import Paragraph
 
     name = str(path)
-    try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ReaderError(name, "not a valid Word document (damaged or not .docx)") from exc
-    except OSError as exc:
-        raise ReaderError(name, f"cannot read file ({exc.strerror or exc})") from exc
-    except Exception as exc:  # python-docx/lxml raise assorted types on malformed XML
-        raise ReaderError(name, f"not a valid Word document ({type(exc).__name__})") from exc
+    document = open_package(docx.Document, path, "Word document")
 
     builder = TextBuilder()
     for element in document.element.body.iterchildren():

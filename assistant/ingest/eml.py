@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import config
 from ..errors import ReaderError
-from .raw import Attachment, RawText
+from .raw import Attachment, RawText, read_bytes
 from .text import normalise_whitespace
 
 HEADERS = ("From", "To", "Cc", "Date", "Subject")
@@ -28,10 +28,7 @@ def read_eml(path: Path) -> RawText:
     import email.policy
 
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReaderError(name, f"cannot read file ({exc.strerror or exc})") from exc
+    data = read_bytes(path)
     if not data.strip():
         raise ReaderError(name, "empty file")
     if b"\x00" in data:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ReaderError
-from .raw import RawText, TextBuilder
+from .raw import RawText, TextBuilder, read_bytes
 from .text import decode, table_text
 
 _DROP = ("script", "style", "noscript", "template", "nav", "form", "button", "select", "textarea", "iframe",
@@ -30,11 +30,7 @@ _BLOCKS = frozenset((
 
 def read_html(path: Path) -> RawText:
     """Read a web page into text with its declared headings; ReaderError for empty, binary or textless files."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReaderError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
-    raw = html_to_raw(decode(data, str(path)))
+    raw = html_to_raw(decode(read_bytes(path), str(path)))
     if not raw.text.strip():
         raise ReaderError(str(path), "no text in the web page")
     return raw

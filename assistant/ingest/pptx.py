@@ -8,11 +8,10 @@ and charts carry no text here.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from ..errors import ReaderError, one_line
-from .raw import RawText, TextBuilder
+from .raw import RawText, TextBuilder, open_package
 from .text import table_text
 
 NOTES_MARK = "Speaker notes:"
@@ -22,15 +21,7 @@ def read_pptx(path: Path) -> RawText:
     """Read a .pptx into one page a slide; ReaderError for damaged files or decks without any text."""
     import pptx
 
-    name = str(path)
-    try:
-        deck = pptx.Presentation(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ReaderError(name, "not a valid PowerPoint file (damaged or not .pptx)") from exc
-    except OSError as exc:
-        raise ReaderError(name, f"cannot read file ({exc.strerror or exc})") from exc
-    except Exception as exc:  # python-pptx/lxml raise assorted types on malformed XML
-        raise ReaderError(name, f"not a valid PowerPoint file ({one_line(exc)})") from exc
+    deck = open_package(pptx.Presentation, path, "PowerPoint file")
 
     builder = TextBuilder()
     problems: list[str] = []
@@ -41,7 +32,7 @@ def read_pptx(path: Path) -> RawText:
         except Exception as exc:  # one damaged slide must not lose the deck
             problems.append(f"slide {number}: not read ({one_line(exc)})")
     if not builder.text.strip():
-        raise ReaderError(name, "no text in the presentation")
+        raise ReaderError(str(path), "no text in the presentation")
     return builder.raw(problems=tuple(problems))
 
 

@@ -1,9 +1,14 @@
-"""What a format reader hands to the structure and metadata steps (internal to `ingest`)."""
+"""What a format reader hands to the structure and metadata steps, and what readers share (internal to `ingest`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ReaderError, one_line
 
 
 @dataclass(frozen=True)
@@ -81,3 +86,25 @@ class TextBuilder:
         text = self.text
         pages = tuple(min(offset, len(text)) for offset in self.page_offsets) if self.page_offsets else None
         return RawText(text=text, page_offsets=pages, headings=tuple(self.headings), **fields)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; ReaderError when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReaderError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def open_package(opener: Callable, path: Path, what: str):
+    """An Office file (a zip package) opened by its library's `opener`; ReaderError naming `what` ("Word
+    document") when the file is damaged or of another kind."""
+    name = str(path)
+    try:
+        return opener(name)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ReaderError(name, f"not a valid {what} (damaged or not {path.suffix.lower()})") from exc
+    except OSError as exc:
+        raise ReaderError(name, f"cannot read file ({exc.strerror or exc})") from exc
+    except Exception as exc:  # the libraries and lxml raise assorted types on malformed XML
+        raise ReaderError(name, f"not a valid {what} ({type(exc).__name__}: {one_line(exc)})") from exc

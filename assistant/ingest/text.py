@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import ReaderError
-from .raw import RawText
+from .raw import RawText, read_bytes
 
 # A file is "binary" when NUL bytes appear or too few of its characters are printable text.
 _MAX_NONPRINTABLE_SHARE = 0.10
@@ -93,11 +93,7 @@ def table_text(rows: Iterable[Sequence[str]]) -> str:
 
 def read_text(path: Path) -> RawText:
     """Read a .txt/.md file into cleaned text; ReaderError for empty or binary files."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReaderError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
-    text = clean(decode(data, str(path)))
+    text = clean(decode(read_bytes(path), str(path)))
     if not text.strip():
         raise ReaderError(str(path), "empty file (no text after removing markup)")
     return RawText(text=text)

@@ -138,7 +138,8 @@ def _document_dict(doc: Document) -> dict:
 
 
 def _document_of(d: dict) -> Document:
-    return Document(**{**d, "date": dt.date.fromisoformat(d["date"]) if d["date"] else None})
+    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}  # JSON gives tuples back as lists
+    return Document(**{**fields, "date": dt.date.fromisoformat(d["date"]) if d["date"] else None})
 
 
 def _write_atomic(path: Path, write) -> None:

@@ -349,6 +349,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
     from .chunking import chunk_document
     from .ingest import scan_corpus
+    from .labels import page_list
 
     scan = scan_corpus(args.corpus)
     rows = []
@@ -358,14 +359,17 @@ def _cmd_docs(args: argparse.Namespace) -> int:
             "path": doc.path, "doc_id": doc.doc_id, "title": doc.title, "kind": doc.kind,
             "organisation": doc.organisation, "date": doc.date.isoformat() if doc.date else None,
             "period": doc.period, "pages": doc.pages, "sections": len(parsed.sections),
-            "chunks": len(chunk_document(parsed)), "warnings": list(parsed.problems), "problem": None,
+            "chunks": len(chunk_document(parsed)), "ocr_pages": list(doc.ocr_pages),
+            "page_labels": list(doc.page_labels), "warnings": list(parsed.problems), "problem": None,
         })
     problems = [{"path": e.path, "reason": e.reason} for e in scan.problems]
     if args.json:
         # one list: read documents, then files that could not be read (every field null but "problem")
         empty = dict.fromkeys(rows[0] if rows else ["path", "doc_id", "title", "kind", "organisation", "date",
-                                                     "period", "pages", "sections", "chunks", "warnings"])
-        failed = [{**empty, "path": p["path"], "warnings": [], "problem": p["reason"]} for p in problems]
+                                                     "period", "pages", "sections", "chunks", "ocr_pages",
+                                                     "page_labels", "warnings"])
+        failed = [{**empty, "path": p["path"], "ocr_pages": [], "page_labels": [], "warnings": [],
+                   "problem": p["reason"]} for p in problems]
         print(json.dumps(rows + failed, indent=2, ensure_ascii=False))
         return 1 if problems else 0
 
@@ -386,6 +390,8 @@ def _cmd_docs(args: argparse.Namespace) -> int:
                       row["period"] or "—", str(row["pages"] or "—"), str(row["sections"]), str(row["chunks"]))
     console.print(table)
     for row in rows:
+        if row["ocr_pages"]:
+            console.print(f"[cyan]OCR[/] {row['path']}: {page_list(row['ocr_pages'])} read by OCR", highlight=False)
         for warning in row["warnings"]:
             console.print(f"[yellow]warning[/] {row['path']}: {warning}", highlight=False)
     for problem in problems:

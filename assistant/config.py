@@ -18,9 +18,22 @@ MODEL_DIM = 384
 MODEL_MAX_TOKENS = 256
 
 # Bump when chunk boundaries or chunk context change: an index built by another version is rebuilt.
+# 5: chunks grouped from embedding pieces (up to 1,400 characters); PDFs carry printed page labels and pages
+#    read by OCR; files skipped as scans are read again.
 CHUNKER_VERSION = "5"
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
+# Extensions with a reader. A legacy Word `.doc` is listed so that it is reported with a clear reason.
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".pptx", ".html", ".htm", ".eml", ".txt", ".md", ".doc")
+# An e-mail's attachments are documents of their own, at "<mail path> › <attachment name>".
+ATTACHMENT_SEP = " › "
+
+# OCR of scanned PDF pages (assistant/ingest/ocr.py). A page is scanned when it shows an image and its text
+# layer has fewer than OCR_MAX_TEXT_CHARS letters or digits (a stamped page number is not a text layer).
+OCR_MAX_TEXT_CHARS = 20
+# Resolution a page is rendered at for OCR. 150 dpi read 10.5 pt and 8 pt text word for word, as 200 did, with a
+# cheaper text detection (benchmarks/formats.py); recognition costs the same at any resolution.
+OCR_DPI = 150
+OCR_MIN_SCORE = 0.5  # recognised lines with a lower confidence are dropped
 # Sidecar files that override detected metadata, e.g. "board-pack.pdf.meta.toml".
 SIDECAR_SUFFIX = ".meta.toml"
 

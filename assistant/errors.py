@@ -1,6 +1,12 @@
 """Exceptions of the library. The CLI turns each into one clear line; the TUI into a notification."""
 
 
+def one_line(exc: BaseException, limit: int = 120) -> str:
+    """A library exception's message as one short line (its type's name when it has no message)."""
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    return message[:limit]
+
+
 class BoardroomError(Exception):
     """Base of every error the library raises on purpose."""
 

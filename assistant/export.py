@@ -15,7 +15,7 @@ from .types import Passage, Turn
 def _reference(passage: Passage) -> str:
     doc, chunk = passage.document, passage.chunk
     parts = [f"*{doc.title}*", doc.kind, date_label(doc), section_label(chunk.section_path),
-             pages_label(chunk.page_start, chunk.page_end), f"`{doc.path}`"]
+             pages_label(chunk.page_start, chunk.page_end, doc), f"`{doc.path}`"]
     return ", ".join(parts)
 
 

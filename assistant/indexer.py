@@ -98,13 +98,14 @@ def build_index(
         prev, full_reason = _previous(index_dir, model, dim)
         try:
             files = _scan(corpus_dir)
-            old = prev.fingerprints() if prev else {}
+            by_path = prev.fingerprints() if prev else {}
+            old = _by_file(by_path, files)
             if prev and old.keys() == files.keys() and all(old[r][1].stat == f.fingerprint.stat for r, f in files.items()):
-                return _noop_report(prev, t0)
+                return _noop_report(prev, t0, files)
 
             # Classify by content; hash only files whose stat changed.
             to_read: list[_File] = []
-            keep_docs: dict[str, str] = {}  # relative path -> doc_id copied from the previous build
+            keep_docs: dict[str, tuple[str, ...]] = {}  # relative path -> doc_ids copied from the previous build
             keep_problems: dict[str, Problem] = {}
             new_stats: dict[str, str] = {}
             prev_problems = prev.problem_entries() if prev else {}
@@ -117,29 +118,31 @@ def build_index(
                 if before is not None and before[1].stat == f.fingerprint.stat:
                     f.fingerprint = before[1]
                 if before is not None and (before[1].stat == f.fingerprint.stat or rel in new_stats):
-                    if before[0] is not None:
+                    if before[0]:
                         keep_docs[rel] = before[0]
                     else:
                         keep_problems[rel] = Problem(rel, prev_problems[rel].reason, f.fingerprint)
                     continue
                 to_read.append(f)
-            removed = tuple(sorted(r for r, (d, _) in old.items() if d is not None and r not in files))
+            removed = tuple(sorted(r for r, (d, _) in old.items() if d and r not in files))
             if prev and not to_read and old.keys() == files.keys():
-                update_stats(prev.build_dir, new_stats)  # same content, new mtimes: remember them
-                return _noop_report(prev, t0)
+                # same content, new mtimes: remember them (for an e-mail's attachments too)
+                update_stats(prev.build_dir, {path: new_stats[_file_of(path, files)] for path in by_path
+                                              if _file_of(path, files) in new_stats})
+                return _noop_report(prev, t0, files)
 
             # Read and chunk what is new or changed.
             t = time.perf_counter()
-            fresh: dict[str, DocEntry] = {}
+            fresh: dict[str, list[DocEntry]] = {}  # relative path -> the file's documents (an e-mail's several)
             problems = dict(keep_problems)
             _report(progress, READING, 0, len(to_read))
             for i, f in enumerate(to_read, 1):
                 try:
-                    parsed = _read(f.path, corpus_dir)
+                    documents = _read(f.path, corpus_dir)
                     if not f.fingerprint.content_key:
                         f.fingerprint = Fingerprint(f.fingerprint.stat, _content_key(f.path))
-                    fresh[f.relative] = DocEntry(parsed, tuple(_chunk(parsed)), f.fingerprint,
-                                                 document_definitions(parsed.text))
+                    fresh[f.relative] = [DocEntry(parsed, tuple(_chunk(parsed)), f.fingerprint,
+                                                  document_definitions(parsed.text)) for parsed in documents]
                 except ReaderError as exc:
                     problems[f.relative] = Problem(f.relative, exc.reason, f.fingerprint)
                 _report(progress, READING, i, len(to_read))
@@ -147,8 +150,8 @@ def build_index(
 
             # Embed the new chunks; copy the vectors of unchanged documents.
             t = time.perf_counter()
-            kept = prev.entries(keep_docs.values()) if prev else {}
-            new_chunks = [(e.parsed.document, c) for e in fresh.values() for c in e.chunks]
+            kept = prev.entries([d for ids in keep_docs.values() for d in ids]) if prev else {}
+            new_chunks = [(e.parsed.document, c) for es in fresh.values() for e in es for c in e.chunks]
             timings["copy"] = time.perf_counter() - t
             t = time.perf_counter()
             if new_chunks and embedder is None:
@@ -167,16 +170,15 @@ def build_index(
             texts: list[str] = []
             offset = 0
             for rel in sorted(set(keep_docs) | set(fresh)):
-                if rel in fresh:
-                    e = fresh[rel]
+                for e in fresh.get(rel, ()):
                     vec_parts.append(new_vecs[offset : offset + len(e.chunks)])
                     offset += len(e.chunks)
-                else:
-                    doc_id = keep_docs[rel]
+                    entries.append(e)
+                for doc_id in keep_docs.get(rel, ()):
                     e = kept[doc_id]
                     vec_parts.append(prev.vectors[prev.rows_of(doc_id)])  # type: ignore[union-attr]
-                    e = DocEntry(e.parsed, e.chunks, files[rel].fingerprint, e.definitions)
-                entries.append(e)
+                    entries.append(DocEntry(e.parsed, e.chunks, files[rel].fingerprint, e.definitions))
+            for e in entries:
                 texts.extend(indexed_text(e.parsed.document, c) for c in e.chunks)
             vectors = np.concatenate(vec_parts) if vec_parts else np.zeros((0, dim), np.float32)
             tmp_dir = index_dir / f"{TMP_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
@@ -193,7 +195,7 @@ def build_index(
             if prev:
                 prev.close()
 
-    old_docs = {r for r, (d, _) in old.items() if d is not None}
+    old_docs = {r for r, (d, _) in old.items() if d}
     return BuildReport(
         added=tuple(sorted(r for r in fresh if r not in old_docs)),
         changed=tuple(sorted(r for r in fresh if r in old_docs)),
@@ -222,6 +224,24 @@ def _previous(index_dir: Path, model: str, dim: int) -> tuple[IndexStore | None,
         if read_current(index_dir) is None:
             return None, None  # first build
         return None, f"full rebuild: {exc}".replace("; run `boardroom index` to rebuild it", "")
+
+
+def _by_file(by_path: dict[str, tuple[str | None, Fingerprint]],
+             files: dict[str, _File]) -> dict[str, tuple[tuple[str, ...], Fingerprint]]:
+    """The previous build's documents grouped by the corpus file they come from (an e-mail and its attachments
+    are one file): relative path -> (doc_ids, the file's fingerprint); no doc_ids for a file that was skipped."""
+    grouped: dict[str, tuple[tuple[str, ...], Fingerprint]] = {}
+    for path, (doc_id, fingerprint) in by_path.items():
+        rel = _file_of(path, files)
+        ids, known = grouped.get(rel, ((), fingerprint))
+        grouped[rel] = (ids + ((doc_id,) if doc_id else ()), fingerprint if path == rel else known)
+    return grouped
+
+
+def _file_of(doc_path: str, files: dict[str, _File]) -> str:
+    from .ingest import file_of
+
+    return file_of(doc_path, files)
 
 
 def _scan(corpus_dir: Path) -> dict[str, _File]:
@@ -267,9 +287,9 @@ def _content_key(path: Path) -> str:
 
 
 def _read(path: Path, corpus_dir: Path):
-    from .ingest import read_document
+    from .ingest import read_file
 
-    return read_document(path, corpus_dir)
+    return read_file(path, corpus_dir)
 
 
 def _chunk(parsed):
@@ -305,9 +325,9 @@ def _report(progress: Progress | None, stage: str, done: int, total: int) -> Non
         progress(stage, done, total)
 
 
-def _noop_report(prev: IndexStore, t0: float) -> BuildReport:
+def _noop_report(prev: IndexStore, t0: float, files: dict[str, _File]) -> BuildReport:
     return BuildReport(
-        unchanged=tuple(sorted(d.path for d in prev.documents())),
+        unchanged=tuple(sorted({_file_of(d.path, files) for d in prev.documents()})),
         skipped=tuple(prev.problems()),
         chunks_total=prev.chunk_count,
         seconds=time.perf_counter() - t0,

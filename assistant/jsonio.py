@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .labels import section_label
+from .labels import pages_label, read_by_ocr, section_label
 from .types import Answer, Citation, Document, Passage
 
 
@@ -18,6 +18,8 @@ def passage_dict(p: Passage) -> dict:
             "kind": doc.kind, "organisation": doc.organisation,
             "date": doc.date.isoformat() if doc.date else None, "section": section_label(chunk.section_path),
             "page_start": chunk.page_start, "page_end": chunk.page_end,
+            "pages": pages_label(chunk.page_start, chunk.page_end, doc),
+            "read_by_ocr": read_by_ocr(doc, chunk.page_start, chunk.page_end),
             "char_start": chunk.char_start, "char_end": chunk.char_end, "text": chunk.text}
 
 

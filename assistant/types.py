@@ -20,7 +20,11 @@ class Document:
     date: dt.date | None  # the meeting's or the letter's date
     period: str | None  # financial year, e.g. "2023/24"
     sha256: str
-    pages: int | None = None  # None for formats without pages (text, Markdown, Word)
+    pages: int | None = None  # None for formats without pages (text, Markdown, Word, web pages, e-mail)
+    # The number printed on each page where it differs from the page's position ("3" on the pack's tenth
+    # sheet), "" elsewhere; empty when no page's differs. From the PDF's page labels or its page footers.
+    page_labels: tuple[str, ...] = ()
+    ocr_pages: tuple[int, ...] = ()  # pages (1-based) whose text was read by OCR: scans with no text layer
 
 
 @dataclass(frozen=True)

@@ -84,3 +84,31 @@ def make_image_only_pdf(path: Path) -> Path:
     c.showPage()
     c.save()
     return path
+
+
+def make_scanned_pdf(path: Path, lines: list[str], cover: list[str] | None = None) -> Path:
+    """A PDF whose last page is a scan: the lines drawn as text onto a picture (PIL, reportlab's Vera font,
+    A4 at 150 dpi) and only that picture put on the page, so it has no text layer. `cover` adds a first page
+    with a text layer."""
+    import os
+
+    import reportlab
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font = ImageFont.truetype(os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf"), 28)
+    image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(lines):
+        draw.text((120, 150 + 60 * n), line, font=font, fill=0)
+    c = canvas.Canvas(str(path), pagesize=A4)
+    if cover:
+        for n, line in enumerate(cover):
+            c.drawString(72, 800 - 16 * n, line)
+        c.showPage()
+    c.drawImage(ImageReader(image), 0, 0, width=A4[0], height=A4[1])
+    c.showPage()
+    c.save()
+    return path

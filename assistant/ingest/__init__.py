@@ -8,17 +8,20 @@ unreadable file raises `ReaderError` (or its subclass `UnsupportedFormat`) namin
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import config
-from ..errors import ReaderError, UnsupportedFormat
+from ..errors import ReaderError, UnsupportedFormat, one_line
 from ..types import Document, ParsedDocument
-from .metadata import detect, with_sidecar
+from .metadata import Metadata, detect, with_declared, with_sidecar
 from .raw import RawText
 from .structure import split_sections
 
-__all__ = ["iter_corpus", "unsupported_files", "read_document", "scan_corpus", "CorpusScan", "doc_id_for"]
+__all__ = ["iter_corpus", "unsupported_files", "read_file", "read_document", "scan_corpus", "CorpusScan",
+           "doc_id_for", "file_of"]
 
 
 def _is_candidate(path: Path, corpus_dir: Path) -> bool:
@@ -52,28 +55,86 @@ def unsupported_files(corpus_dir: Path) -> list[Path]:
     return [p for p in _all_files(corpus_dir) if p.suffix.lower() not in config.SUPPORTED_SUFFIXES]
 
 
+def file_of(doc_path: str, files: Sequence[str] | set[str] = ()) -> str:
+    """The corpus file a document comes from: itself, or for an attachment the e-mail that carries it.
+    `files` (the corpus's paths) settles a file whose own name contains the separator."""
+    if doc_path in files:
+        return doc_path
+    return doc_path.split(config.ATTACHMENT_SEP, 1)[0]
+
+
 def doc_id_for(relative_path: str) -> str:
     """Stable id from the path relative to the corpus: the same file keeps its id across rebuilds."""
     return hashlib.sha1(relative_path.encode("utf-8")).hexdigest()[:16]
 
 
-def read_document(path: Path, corpus_dir: Path) -> ParsedDocument:
-    """Read one file into a ParsedDocument; ReaderError (one-line reason) when it cannot be read."""
+def read_file(path: Path, corpus_dir: Path) -> tuple[ParsedDocument, ...]:
+    """Read one file into its documents: the file's own first, then (for an e-mail) one per attachment.
+
+    An attachment is read by the reader of its extension as a document at "<file path> › <attachment name>",
+    with an id from that path, so it keeps its id across rebuilds. ReaderError (one-line reason) when the
+    file itself cannot be read; an attachment that cannot be read is one of the file's problems.
+    """
     path = Path(path)
     relative = _relative(path, Path(corpus_dir))
     raw = _read_raw(path, relative)
     digest = _sha256(path, relative)
-    meta = with_sidecar(detect(raw.text), path)
-    doc_id = doc_id_for(relative)
-    title = meta.title or path.stem
+    meta = with_sidecar(_metadata(raw), path)
+    attached, problems = _attachments(raw, relative, meta)
+    return (_parsed(raw, relative, digest, meta, path.stem, problems), *attached)
+
+
+def read_document(path: Path, corpus_dir: Path) -> ParsedDocument:
+    """The file's own document (the first of `read_file`); ReaderError when it cannot be read."""
+    return read_file(path, corpus_dir)[0]
+
+
+def _metadata(raw: RawText) -> Metadata:
+    return with_declared(detect(raw.text), raw.title, raw.date)
+
+
+def _parsed(raw: RawText, doc_path: str, digest: str, meta: Metadata, fallback_title: str,
+            problems: Sequence[str] = ()) -> ParsedDocument:
+    doc_id = doc_id_for(doc_path)
+    title = meta.title or fallback_title
     document = Document(
-        doc_id=doc_id, path=relative, title=title, kind=meta.kind, organisation=meta.organisation,
+        doc_id=doc_id, path=doc_path, title=title, kind=meta.kind, organisation=meta.organisation,
         date=meta.date, period=meta.period, sha256=digest,
         pages=len(raw.page_offsets) if raw.page_offsets is not None else None,
+        page_labels=raw.page_labels, ocr_pages=raw.ocr_pages,
     )
     sections = split_sections(raw.text, doc_id, meta.kind, title, raw.headings, raw.page_offsets)
     return ParsedDocument(document=document, text=raw.text, sections=sections,
-                          page_offsets=raw.page_offsets, problems=raw.problems)
+                          page_offsets=raw.page_offsets, problems=raw.problems + tuple(problems))
+
+
+def _attachments(raw: RawText, container: str, container_meta: Metadata) -> tuple[list[ParsedDocument], list[str]]:
+    """The documents of a file's attachments (and of theirs), and a problem line for each that cannot be read.
+
+    An attachment without its own date or organisation takes the e-mail's: a letter sent on that day.
+    """
+    if not raw.attachments:
+        return [], []
+    documents: list[ParsedDocument] = []
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="boardroom-attachments-") as folder:
+        for attachment in raw.attachments:
+            doc_path = f"{container}{config.ATTACHMENT_SEP}{attachment.name}"
+            file = Path(folder) / attachment.name
+            file.write_bytes(attachment.data)
+            try:
+                inner = _read_raw(file, doc_path)
+            except ReaderError as exc:
+                problems.append(f"attachment {attachment.name} not read: {exc.reason}")
+                continue
+            meta = _metadata(inner)
+            meta = replace(meta, date=meta.date or container_meta.date, period=meta.period or container_meta.period,
+                           organisation=meta.organisation or container_meta.organisation)
+            nested, nested_problems = _attachments(inner, doc_path, meta)
+            digest = hashlib.sha256(attachment.data).hexdigest()
+            documents.append(_parsed(inner, doc_path, digest, meta, file.stem, nested_problems))
+            documents.extend(nested)
+    return documents, problems
 
 
 def _relative(path: Path, corpus_dir: Path) -> str:
@@ -92,18 +153,34 @@ def _read_raw(path: Path, relative: str) -> RawText:
     if path.is_dir():
         raise ReaderError(relative, "is a folder, not a file")
     try:
-        if suffix == ".pdf":
-            from .pdf import read_pdf
-            return read_pdf(path)
-        if suffix == ".docx":
-            from .docx import read_docx
-            return read_docx(path)
-        from .text import read_text
-        return read_text(path)
+        return _reader(suffix)(path)
     except ReaderError as exc:
         raise type(exc)(relative, exc.reason) from exc
     except OSError as exc:
         raise ReaderError(relative, f"cannot read file ({exc.strerror or exc})") from exc
+    except Exception as exc:  # a library failing on a malformed file: that file is skipped, never the corpus
+        raise ReaderError(relative, f"cannot be read ({type(exc).__name__}: {one_line(exc)})") from exc
+
+
+def _reader(suffix: str) -> Callable[[Path], RawText]:
+    """The reader of an extension, imported only when a file needs it (each pulls in its own library)."""
+    if suffix == ".pdf":
+        from .pdf import read_pdf
+        return read_pdf
+    if suffix in (".docx", ".doc"):
+        from .docx import read_doc, read_docx
+        return read_docx if suffix == ".docx" else read_doc
+    if suffix == ".pptx":
+        from .pptx import read_pptx
+        return read_pptx
+    if suffix in (".html", ".htm"):
+        from .html import read_html
+        return read_html
+    if suffix == ".eml":
+        from .eml import read_eml
+        return read_eml
+    from .text import read_text
+    return read_text
 
 
 def _sha256(path: Path, relative: str) -> str:
@@ -126,7 +203,7 @@ class CorpusScan:
 
 
 def scan_corpus(corpus_dir: Path) -> CorpusScan:
-    """Read the whole corpus; one bad file never stops the others."""
+    """Read the whole corpus (an e-mail's attachments are documents too); one bad file never stops the others."""
     corpus_dir = Path(corpus_dir)
     documents, problems = [], []
     for path in unsupported_files(corpus_dir):
@@ -134,7 +211,7 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
         problems.append(UnsupportedFormat(relative, f"unsupported extension {path.suffix.lower() or '(none)'}"))
     for path in iter_corpus(corpus_dir):
         try:
-            documents.append(read_document(path, corpus_dir))
+            documents.extend(read_file(path, corpus_dir))
         except ReaderError as exc:
             problems.append(exc)
     problems.sort(key=lambda e: e.path)

@@ -2,17 +2,18 @@
 
 Headings come from paragraph styles ("Heading 1", "Title"), which Word users set explicitly, so they are
 passed on as declared headings instead of being guessed from layout. Tables become tab-separated rows,
-header row first, so the chunker treats them like the tables of text conversions.
+header row first, so the chunker treats them like the tables of text conversions. A legacy binary `.doc`
+is reported with what to do about it (no reader of that format works offline here).
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from ..errors import ReaderError
-from .raw import Heading, RawText
+from .raw import RawText, TextBuilder, open_package
+from .text import table_text
 
 _HEADING_STYLE = re.compile(r"^(?:heading\s*(\d)|title)$", re.I)
 
@@ -24,41 +25,32 @@ def read_docx(path: Path) -> RawText:
     from docx.text.paragraph import Paragraph
 
     name = str(path)
-    try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ReaderError(name, "not a valid Word document (damaged or not .docx)") from exc
-    except OSError as exc:
-        raise ReaderError(name, f"cannot read file ({exc.strerror or exc})") from exc
-    except Exception as exc:  # python-docx/lxml raise assorted types on malformed XML
-        raise ReaderError(name, f"not a valid Word document ({type(exc).__name__})") from exc
+    document = open_package(docx.Document, path, "Word document")
 
-    blocks: list[str] = []
-    headings: list[Heading] = []
-    position = 0
+    builder = TextBuilder()
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
             paragraph = Paragraph(element, document)
-            block = " ".join(paragraph.text.split())
-            level = _heading_level(paragraph)
+            builder.add(" ".join(paragraph.text.split()), _heading_level(paragraph))
         elif tag == "tbl":
-            block = _table_text(Table(element, document))
-            level = None
-        else:
-            continue
-        if not block:
-            continue
-        if blocks:
-            position += 2  # the "\n\n" joining blocks
-        if level is not None:
-            headings.append(Heading(position, position + len(block), level, block))
-        blocks.append(block)
-        position += len(block)
-    text = "\n\n".join(blocks)
-    if not text.strip():
+            builder.add(_table_text(Table(element, document)))
+    if not builder.text.strip():
         raise ReaderError(name, "no text in the document")
-    return RawText(text=text, headings=tuple(headings))
+    return builder.raw()
+
+
+def read_doc(path: Path) -> RawText:
+    """A `.doc` file: read when it is in fact a .docx (Word's newer format under the old name); a legacy
+    binary Word document has no offline reader here and is reported so the user can convert it."""
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        raise ReaderError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
+    if magic == b"PK\x03\x04":
+        return read_docx(path)
+    raise ReaderError(str(path), "legacy Word .doc: save it as .docx (File › Save As in Word) to include it")
 
 
 def _heading_level(paragraph) -> int | None:
@@ -71,14 +63,14 @@ def _heading_level(paragraph) -> int | None:
 
 def _table_text(table) -> str:
     """Rows as tab-separated lines; merged cells (the same cell repeated by python-docx) appear once."""
-    lines = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
+    return table_text(_unmerged(row.cells) for row in table.rows)
+
+
+def _unmerged(cells) -> list[str]:
+    seen: set[int] = set()
+    texts = []
+    for cell in cells:
+        if id(cell._tc) not in seen:
             seen.add(id(cell._tc))
-            cells.append(" ".join(cell.text.split()))
-        if any(cells):
-            lines.append("\t".join(cells))
-    return "\n".join(lines)
+            texts.append(cell.text)
+    return texts

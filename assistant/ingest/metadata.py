@@ -101,6 +101,17 @@ def detect(text: str) -> Metadata:
     return Metadata(title=title, kind=kind, organisation=organisation, date=date, period=period)
 
 
+def with_declared(meta: Metadata, title: str | None, date: dt.date | None) -> Metadata:
+    """The title and date a file declares itself (an e-mail's Subject and Date) win over detected ones."""
+    changes: dict = {}
+    if title:
+        changes["title"] = title
+    if date is not None:
+        changes["date"] = date
+        changes["period"] = meta.period or financial_year(date)
+    return replace(meta, **changes)
+
+
 def with_sidecar(meta: Metadata, path: Path) -> Metadata:
     """Apply `<file name>.meta.toml` next to the file, whose fields win over detection."""
     sidecar = path.with_name(path.name + config.SIDECAR_SUFFIX)

@@ -18,7 +18,9 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ReaderError
+from .. import config
+from ..errors import ReaderError, one_line
+from .page_labels import declared_labels, page_labels
 from .raw import RawText
 from .text import normalise_whitespace
 
@@ -27,14 +29,32 @@ MAX_WARNING_LINES = 10  # distinct pypdf messages kept per document; the rest ar
 
 
 def read_pdf(path: Path) -> RawText:
-    """Read a PDF into cleaned text with page offsets; ReaderError for encrypted, corrupt or image-only files."""
+    """Read a PDF into cleaned text with page offsets; ReaderError for encrypted, corrupt or unreadable files.
+
+    Pages without a text layer (scans) are read by OCR when it is available (`ocr.py`); the numbers printed
+    on the pages are kept where they differ from the pages' positions (`page_labels.py`).
+    """
     problems: list[str] = []
-    with _pypdf_warnings_as(problems):
-        text, offsets = _read_pages(path, problems)
-    return RawText(text=text, page_offsets=tuple(offsets), problems=tuple(problems))
+    with _library_warnings_as(problems, "pypdf"):
+        reader = _open(path)
+        pages = [_page_text(reader, number, problems) for number in range(len(reader.pages))]
+        scanned = [number for number, text in enumerate(pages) if _needs_ocr(reader, number, text)]
+        declared = declared_labels(reader)
+    ocr_pages = _read_by_ocr(path, pages, scanned, problems)
+    text, offsets = _join(pages)
+    if not text.strip():
+        reason = "no text found, not even by OCR" if ocr_pages else "no extractable text; scanned?"
+        raise ReaderError(str(path), reason)
+    empty = sum(1 for page in pages if not page.strip())
+    if empty:
+        problems.append(f"{empty} of {len(pages)} pages have no extractable text")
+    return RawText(text=text, page_offsets=tuple(offsets), problems=tuple(problems),
+                   page_labels=page_labels(declared, pages),
+                   ocr_pages=tuple(n + 1 for n in ocr_pages if pages[n].strip()))
 
 
-def _read_pages(path: Path, problems: list[str]) -> tuple[str, list[int]]:
+def _open(path: Path):
+    """A pypdf reader of the file, decrypted when an empty password opens it; ReaderError otherwise."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -47,37 +67,51 @@ def _read_pages(path: Path, problems: list[str]) -> tuple[str, list[int]]:
     except ReaderError:
         raise
     except (DependencyError, NotImplementedError) as exc:
-        raise ReaderError(name, f"encrypted PDF in a scheme this install cannot open ({_one_line(exc)})") from exc
+        raise ReaderError(name, f"encrypted PDF in a scheme this install cannot open ({one_line(exc)})") from exc
     except FileNotDecryptedError as exc:
         raise ReaderError(name, "encrypted PDF; needs a password") from exc
     except OSError as exc:
         raise ReaderError(name, f"cannot read file ({exc.strerror or exc})") from exc
     except (PdfReadError, Exception) as exc:  # pypdf raises many types on damaged files
-        raise ReaderError(name, f"corrupt PDF ({_one_line(exc)})") from exc
+        raise ReaderError(name, f"corrupt PDF ({one_line(exc)})") from exc
     if count == 0:
         raise ReaderError(name, "PDF has no pages")
+    return reader
 
-    parts: list[str] = []
-    offsets: list[int] = []
-    position = 0
-    for number in range(count):
-        page_text = _page_text(reader, number, problems)
-        if parts:
-            parts.append(PAGE_SEPARATOR)
-            position += len(PAGE_SEPARATOR)
+
+def _join(pages: list[str]) -> tuple[str, list[int]]:
+    """The pages' texts joined by PAGE_SEPARATOR, and where each page starts."""
+    offsets, position = [], 0
+    for page in pages:
         offsets.append(position)
-        parts.append(page_text)
-        position += len(page_text)
-    text = "".join(parts)
-    if not text.strip():
-        raise ReaderError(name, "no extractable text; scanned?")
-    empty = sum(1 for i in range(count) if _page_is_empty(text, offsets, i))
-    if empty:
-        problems.append(f"{empty} of {count} pages have no extractable text")
-    return text, offsets
+        position += len(page) + len(PAGE_SEPARATOR)
+    return PAGE_SEPARATOR.join(pages), offsets
 
 
-_QUIET = threading.Lock()  # pypdf's logger and the warnings filters are process-wide: one reading at a time
+def _needs_ocr(reader, number: int, text: str) -> bool:
+    """A scanned page: it shows an image, and its text layer is empty or only a stamped number or two."""
+    if sum(ch.isalnum() for ch in text) >= config.OCR_MAX_TEXT_CHARS:
+        return False
+    try:
+        return len(reader.pages[number].images) > 0
+    except Exception:  # damaged resources: treat as no image
+        return False
+
+
+def _read_by_ocr(path: Path, pages: list[str], scanned: list[int], problems: list[str]) -> list[int]:
+    """Replace the text of the scanned pages by what OCR reads on them; the pages it read (0-based)."""
+    if not scanned:
+        return []
+    from .ocr import LOGGER, read_scanned_pages
+
+    with _library_warnings_as(problems, "OCR", LOGGER):
+        found = read_scanned_pages(path, scanned, problems)
+    for number, text in found.items():
+        pages[number] = text
+    return sorted(found)
+
+
+_QUIET = threading.Lock()  # the loggers and the warnings filters are process-wide: one reading at a time
 
 
 class _Collect(logging.Handler):
@@ -93,14 +127,14 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def _pypdf_warnings_as(problems: list[str]):
-    """While the block runs, pypdf's log records (WARNING and up) and any Python warnings are collected instead
-    of printed; afterwards they are appended to `problems`, collapsed (see `_collapse`). The logger's handlers
-    and propagation are restored whatever happens, and on a ReaderError the collected messages are dropped
-    (the one-line reason is what is reported)."""
+def _library_warnings_as(problems: list[str], source: str, logger_name: str | None = None):
+    """While the block runs, the library's log records (WARNING and up; logger `source` unless named) and any
+    Python warnings are collected instead of printed; afterwards they are appended to `problems`, collapsed
+    (see `_collapse`) and labelled with `source`. The logger's handlers and propagation are restored whatever
+    happens, and on a ReaderError the collected messages are dropped (the one-line reason is reported)."""
     messages: list[str] = []
     handler = _Collect(messages)
-    logger = logging.getLogger("pypdf")
+    logger = logging.getLogger(logger_name or source)
     with _QUIET:
         propagate = logger.propagate
         logger.addHandler(handler)
@@ -113,14 +147,14 @@ def _pypdf_warnings_as(problems: list[str]):
             logger.removeHandler(handler)
             logger.propagate = propagate
     messages.extend(str(w.message) for w in caught)
-    problems.extend(_collapse(messages))
+    problems.extend(_collapse(messages, source))
 
 
 _NUMBER = re.compile(r"\d+")
 _MAPPING = re.compile(r"\{.*\}")  # pypdf prints whole font dictionaries (with memory addresses) into messages
 
 
-def _collapse(messages: list[str]) -> list[str]:
+def _collapse(messages: list[str], source: str = "pypdf") -> list[str]:
     """One line per distinct message with its count, most frequent first. Messages that differ only in their
     numbers (object numbers, offsets) count as one, shown by the first; at most MAX_WARNING_LINES lines, plus
     one line summing up the rest."""
@@ -132,10 +166,10 @@ def _collapse(messages: list[str]) -> list[str]:
         first.setdefault(key, text)
         counts[key] += 1
     ranked = sorted(counts, key=lambda key: -counts[key])  # stable: ties keep the order they came in
-    lines = [f"pypdf warning ({counts[key]}×): {first[key]}" for key in ranked[:MAX_WARNING_LINES]]
+    lines = [f"{source} warning ({counts[key]}×): {first[key]}" for key in ranked[:MAX_WARNING_LINES]]
     rest = ranked[MAX_WARNING_LINES:]
     if rest:
-        lines.append(f"pypdf warning ({sum(counts[key] for key in rest)}×): {len(rest)} other messages")
+        lines.append(f"{source} warning ({sum(counts[key] for key in rest)}×): {len(rest)} other messages")
     return lines
 
 
@@ -152,16 +186,6 @@ def _page_text(reader, number: int, problems: list[str]) -> str:
     try:
         raw = reader.pages[number].extract_text() or ""
     except Exception as exc:  # a single damaged page must not lose the whole document
-        problems.append(f"page {number + 1}: text extraction failed ({_one_line(exc)})")
+        problems.append(f"page {number + 1}: text extraction failed ({one_line(exc)})")
         return ""
     return normalise_whitespace(raw)
-
-
-def _page_is_empty(text: str, offsets: list[int], index: int) -> bool:
-    end = offsets[index + 1] if index + 1 < len(offsets) else len(text)
-    return not text[offsets[index]:end].strip()
-
-
-def _one_line(exc: BaseException) -> str:
-    message = " ".join(str(exc).split()) or type(exc).__name__
-    return message[:120]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import ReaderError
-from .raw import RawText
+from .raw import RawText, read_bytes
 
 # A file is "binary" when NUL bytes appear or too few of its characters are printable text.
 _MAX_NONPRINTABLE_SHARE = 0.10
@@ -79,13 +80,20 @@ def normalise_whitespace(text: str) -> str:
     return text.strip("\n")
 
 
+def table_text(rows: Iterable[Sequence[str]]) -> str:
+    """A table as every reader gives it: one line a row, cells single-spaced and tab-separated, header row
+    first; rows with no text are dropped."""
+    lines = []
+    for row in rows:
+        cells = [" ".join(cell.split()) for cell in row]
+        if any(cells):
+            lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
 def read_text(path: Path) -> RawText:
     """Read a .txt/.md file into cleaned text; ReaderError for empty or binary files."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReaderError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
-    text = clean(decode(data, str(path)))
+    text = clean(decode(read_bytes(path), str(path)))
     if not text.strip():
         raise ReaderError(str(path), "empty file (no text after removing markup)")
     return RawText(text=text)

@@ -356,7 +356,7 @@ class PassageScreen(BoardroomScreen):
         header.append(doc.title, style="bold")
         header.append("\n" + " · ".join(x for x in (doc.kind, date_label(doc), doc.organisation or "") if x), style="dim")
         header.append(f"\nItem: {section_label(chunk.section_path)}")
-        header.append(f"  ·  {pages_label(chunk.page_start, chunk.page_end)}")
+        header.append(f"  ·  {pages_label(chunk.page_start, chunk.page_end, doc)}")
         header.append(f"  ·  passage {index + 1} of {len(self.chunks)}", style="dim")
         if self.note and index == self.cited_index:
             header.append(f"  ·  {self.note}", style="bold")
@@ -365,7 +365,7 @@ class PassageScreen(BoardroomScreen):
         box = self.query_one("#passage", Static)
         box.update(passage)
         box.border_title = section_label(chunk.section_path)
-        box.border_subtitle = pages_label(chunk.page_start, chunk.page_end)
+        box.border_subtitle = pages_label(chunk.page_start, chunk.page_end, doc)
         self.query_one("#after", Static).update(Text(self.text[chunk.char_end:end].lstrip("\n"), style="dim"))
         body = self.query_one("#viewer-body", VerticalScroll)
         self.call_after_refresh(body.scroll_to_widget, box, animate=False, top=True)

@@ -32,6 +32,7 @@ from .store import (
     IndexStore,
     Problem,
     document_definitions,
+    document_registers,
     read_current,
     switch_current,
     update_stats,
@@ -98,7 +99,8 @@ def build_index(
         try:
             files = _scan(corpus_dir)
             old = prev.fingerprints() if prev else {}
-            if prev and old.keys() == files.keys() and all(old[r][1].stat == f.fingerprint.stat for r, f in files.items()):
+            current = prev is not None and prev.registers() is not None  # else: write them, re-embed nothing
+            if current and old.keys() == files.keys() and all(old[r][1].stat == f.fingerprint.stat for r, f in files.items()):
                 return _noop_report(prev, t0)
 
             # Classify by content; hash only files whose stat changed.
@@ -123,7 +125,7 @@ def build_index(
                     continue
                 to_read.append(f)
             removed = tuple(sorted(r for r, (d, _) in old.items() if d is not None and r not in files))
-            if prev and not to_read and old.keys() == files.keys():
+            if current and not to_read and old.keys() == files.keys():
                 update_stats(prev.build_dir, new_stats)  # same content, new mtimes: remember them
                 return _noop_report(prev, t0)
 
@@ -137,8 +139,11 @@ def build_index(
                     parsed = _read(f.path, corpus_dir)
                     if not f.fingerprint.content_key:
                         f.fingerprint = Fingerprint(f.fingerprint.stat, _content_key(f.path))
-                    fresh[f.relative] = DocEntry(parsed, tuple(_chunk(parsed)), f.fingerprint,
-                                                 document_definitions(parsed.text))
+                    definitions = document_definitions(parsed.text)
+                    t_registers = time.perf_counter()
+                    registers = document_registers(parsed, definitions)
+                    timings["registers"] = timings.get("registers", 0.0) + time.perf_counter() - t_registers
+                    fresh[f.relative] = DocEntry(parsed, tuple(_chunk(parsed)), f.fingerprint, definitions, registers)
                 except ReaderError as exc:
                     problems[f.relative] = Problem(f.relative, exc.reason, f.fingerprint)
                 _report(progress, READING, i, len(to_read))
@@ -174,7 +179,7 @@ def build_index(
                     doc_id = keep_docs[rel]
                     e = kept[doc_id]
                     vec_parts.append(prev.vectors[prev.rows_of(doc_id)])  # type: ignore[union-attr]
-                    e = DocEntry(e.parsed, e.chunks, files[rel].fingerprint, e.definitions)
+                    e = DocEntry(e.parsed, e.chunks, files[rel].fingerprint, e.definitions, e.registers)
                 entries.append(e)
                 texts.extend(indexed_text(e.parsed.document, c) for c in e.chunks)
             vectors = np.concatenate(vec_parts) if vec_parts else np.zeros((0, dim), np.float32)
@@ -206,6 +211,19 @@ def build_index(
         wrote=True,
         timings=timings,
     )
+
+
+def update_index(corpus_dir: Path, index_dir: Path, *, embedder: Embedder | None = None,
+                 progress: Progress | None = None) -> None:
+    """Bring the index up to date before it is opened; when another build holds the lock, or the corpus
+    folder is not here, the index is used as it is (IndexLocked or ReaderError only when there is none)."""
+    from .store import read_current
+
+    try:
+        build_index(corpus_dir, index_dir, embedder=embedder, progress=progress)
+    except (IndexLocked, ReaderError):
+        if read_current(index_dir) is None:
+            raise
 
 
 # -- steps -----------------------------------------------------------------------------------------------

@@ -28,14 +28,16 @@ def _cite(console, source, document) -> None:
 
 
 def _notes(console, notes: Sequence) -> None:
+    """Why a register a paper seems to hold came out empty (an unreadable action log, say)."""
+    if notes:
+        console.print()
     for document, note in notes:
         console.print(f"[yellow]note[/] {escape(document.path)}: {escape(note)}")
 
 
-def print_decisions(console, found: Sequence[Cited], notes: Sequence) -> None:
+def _print_decisions(console, found: Sequence[Cited]) -> None:
     if not found:
         console.print("No decisions found (check the filters).")
-        _notes(console, notes)
         return
     console.print(f"[bold]{len(found)} decisions[/]")
     last = None
@@ -50,11 +52,10 @@ def print_decisions(console, found: Sequence[Cited], notes: Sequence) -> None:
         _cite(console, d.source, c.document)
 
 
-def print_actions(console, found: Sequence[ActionRecord], as_of: dt.date | None, notes: Sequence) -> None:
+def _print_actions(console, found: Sequence[ActionRecord], as_of: dt.date | None) -> None:
     when = as_of.strftime("%-d %b %Y") if as_of else "no dated paper"
     if not found:
         console.print(f"No actions found (as at {when}, the date of the latest paper).")
-        _notes(console, notes)
         return
     opened = sum(r.latest.status == "open" for r in found)
     overdue = sum(r.overdue for r in found)
@@ -80,10 +81,9 @@ def print_actions(console, found: Sequence[ActionRecord], as_of: dt.date | None,
                 _cite(console, h.entry.source, h.document)
 
 
-def print_attendance(console, found: Sequence[MeetingAttendance], notes: Sequence) -> None:
+def _print_attendance(console, found: Sequence[MeetingAttendance]) -> None:
     if not found:
         console.print("No attendance found.")
-        _notes(console, notes)
         return
     for m in found:
         console.print(f"\n[bold]{_day(m.meeting.date)} · {escape(m.meeting.name)}[/]  [dim]({escape(m.document.title)})[/]")
@@ -104,10 +104,9 @@ def print_attendance(console, found: Sequence[MeetingAttendance], notes: Sequenc
                 _cite(console, p.source, m.document)
 
 
-def print_interests(console, found: Sequence[Cited], name: str | None, notes: Sequence) -> None:
+def _print_interests(console, found: Sequence[Cited], name: str | None) -> None:
     if not found:
         console.print(f"No declarations of interest found{f' for {escape(name)}' if name else ''}.")
-        _notes(console, notes)
         return
     last = None
     for c in found:
@@ -122,6 +121,26 @@ def print_interests(console, found: Sequence[Cited], name: str | None, notes: Se
         else:
             console.print(f"  [cyan]{escape(i.category)}[/]: {escape(i.interest)}")
         _cite(console, i.source, c.document)
+
+
+def print_decisions(console, found: Sequence[Cited], notes: Sequence) -> None:
+    _print_decisions(console, found)
+    _notes(console, notes)
+
+
+def print_actions(console, found: Sequence[ActionRecord], as_of: dt.date | None, notes: Sequence) -> None:
+    _print_actions(console, found, as_of)
+    _notes(console, notes)
+
+
+def print_attendance(console, found: Sequence[MeetingAttendance], notes: Sequence) -> None:
+    _print_attendance(console, found)
+    _notes(console, notes)
+
+
+def print_interests(console, found: Sequence[Cited], name: str | None, notes: Sequence) -> None:
+    _print_interests(console, found, name)
+    _notes(console, notes)
 
 
 def print_changes(console, result) -> None:

@@ -1,6 +1,7 @@
 """Governance registers read from the papers at index time: decisions, actions, attendance and interests.
 
-`extract(parsed, definitions)` reads one document's entries (each with its citation) and notes why a
+The extractors are imported when `extract` runs, so the commands that only read stored registers stay
+quick to start. `extract(parsed, definitions)` reads one document's entries (each with its citation) and notes why a
 register it seems to hold came out empty; the indexer stores them beside the chunks. `Registers` (in
 `views`) answers the commands' questions over a whole index. Nothing here knows the CLI or the TUI.
 """
@@ -9,13 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..people import name_and_role
 from ..types import ParsedDocument
-from .actions import extract_actions
-from .attendance import extract_attendance
-from .decisions import extract_decisions
-from .interests import extract_interests
-from .layout import Context
 from .model import REGISTERS_VERSION, DocumentRegisters, from_dict, to_dict
 
 __all__ = ["REGISTERS_VERSION", "DocumentRegisters", "extract", "from_dict", "to_dict"]
@@ -27,6 +22,13 @@ _MENTIONS_ATTENDANCE = re.compile(r"^\s*(?:\S+\s+)?(?:present|apologies|in\s+att
 def extract(parsed: ParsedDocument, definitions: dict[str, str]) -> DocumentRegisters:
     """Every register entry of one document. Never raises on odd layouts: what cannot be read is left out
     and the reason noted."""
+    from ..people import name_and_role
+    from .actions import extract_actions
+    from .attendance import extract_attendance
+    from .decisions import extract_decisions
+    from .interests import extract_interests
+    from .layout import Context
+
     ctx = Context(parsed)
     known = [long for long in dict.fromkeys(definitions.values()) if name_and_role(long)[0] == long]
     actions, action_notes = extract_actions(ctx, definitions)

@@ -126,9 +126,13 @@ def _sections(ctx: Context) -> list[tuple[str, list[Sentence]]]:
         body = ctx.text[start:end]
         for i, j in sentence_spans(body) if not is_row else [(0, len(body))]:
             text = " ".join(body[i:j].split())
-            if len(text) >= MIN_SENTENCE_CHARS and text != heading:
+            if len(text) >= MIN_SENTENCE_CHARS and _plain(text) != _plain(heading):
                 bucket.append(Sentence(text, ctx.source(start + i, start + j)))
     return [(h, s) for h, s in groups.items() if s]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("#", " ").replace("*", " ").split()).rstrip("…").lower()
 
 
 _CONTINUES = re.compile(r"^\s*[a-z0-9£$€(%&]")

@@ -14,7 +14,7 @@ import re
 from ..ingest.metadata import parse_date
 from ..people import is_initials, name_and_role, owners
 from ..sentences import sentence_spans
-from .layout import Cell, Context, Line, Table, find_tables, lines
+from .layout import Cell, Context, Table, find_tables
 from .model import Action
 
 _ACTION = re.compile(r"\baction(?:s)?\b(?!\s*(?:status|taken|plan))|\bdescription\b", re.IGNORECASE)
@@ -43,7 +43,7 @@ def extract_actions(ctx: Context, definitions: dict[str, str]) -> tuple[list[Act
     """Actions of the document, and notes on action logs that could not be read."""
     found: list[Action] = []
     notes: list[str] = []
-    for table in find_tables(ctx.text, _is_log_header):
+    for table in find_tables(ctx.lines, _is_log_header):
         rows = [a for row in table.rows if (a := _log_row(ctx, table, row, definitions))]
         if not _owned_by_people(rows):
             continue
@@ -59,11 +59,12 @@ def _is_log_header(names: list[str]) -> bool:
     """A header row: three or more labels, one naming the action and one the owner or the due date (labels
     are short and hold no dates, unlike a data row that happens to say "action" or "officer")."""
     filled = [n for n in names if n]
-    if len(filled) < 3 or any(parse_date(n) for n in filled):
+    if len(filled) < 3:
         return False
     short = [n for n in filled if len(n) <= HEADER_LABEL_CHARS]
     has_action = any(_ACTION.search(n) for n in short)
-    return has_action and (any(_OWNER.search(n) for n in short) or any(_DUE.search(n) for n in short))
+    return (has_action and (any(_OWNER.search(n) for n in short) or any(_DUE.search(n) for n in short))
+            and not any(parse_date(n) for n in filled))
 
 
 def _owned_by_people(actions: list[Action]) -> bool:
@@ -120,7 +121,7 @@ def _status(column: str, update: str, heading: str) -> str:
 def _minutes_column(ctx: Context, definitions: dict[str, str]) -> list[Action]:
     """Minutes kept as a table whose last column, headed "Action", holds the owner of the minute beside it."""
     found = []
-    for table in find_tables(ctx.text, _is_minutes_header):
+    for table in find_tables(ctx.lines, _is_minutes_header):
         col = max(i for i, n in enumerate(table.header) if n)
         for row in _rows_of_paper(ctx, table):
             cells = row.cells()
@@ -145,13 +146,14 @@ def _rows_of_paper(ctx: Context, table: Table):
     lines a converter took out of the table (headings, bullet lists)."""
     paper = ctx.section_at(table.header_line.start)
     top = paper.path[:1] if paper else ()
-    for line in lines(ctx.text[table.header_line.end:]):
-        offset = table.header_line.end + line.start
-        section = ctx.section_at(offset)
+    for line in ctx.lines:
+        if line.start <= table.header_line.start:
+            continue
+        section = ctx.section_at(line.start)
         if section and section.path[:1] != top:
             return
         if line.is_row:
-            yield Line(offset, offset + len(line.text), line.text)
+            yield line
 
 
 def _is_minutes_header(names: list[str]) -> bool:
@@ -171,7 +173,7 @@ def _owner_sentence(text: str, minute: Cell, names: list[str]) -> tuple[int, int
 def _minuted_lines(ctx: Context, definitions: dict[str, str]) -> list[Action]:
     """"ACTION: HJ to circulate the revised policy by 30 November 2024" anywhere in the minutes."""
     found = []
-    for line in lines(ctx.text):
+    for line in ctx.lines:
         m = _MINUTED.search(line.text)
         if not m:
             continue

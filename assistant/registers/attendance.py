@@ -14,7 +14,7 @@ import re
 
 from ..ingest.metadata import parse_date
 from ..people import name_and_role
-from .layout import Context, Line, find_tables, lines
+from .layout import Context, Line, find_tables
 from .model import Attendance, Meeting, Quorum
 
 _LABELS = (
@@ -44,7 +44,7 @@ def extract_attendance(ctx: Context, known: list[str]) -> tuple[list[Attendance]
 
 def _labelled(ctx: Context, known: list[str]) -> list[Attendance]:
     found: list[Attendance] = []
-    all_lines = lines(ctx.text)
+    all_lines = ctx.lines
     for n, line in enumerate(all_lines):
         for cell_start, cell_text in _cells(line):
             m = _LABEL.match(cell_text)
@@ -141,7 +141,7 @@ def _is_record_header(names: list[str]) -> bool:
 
 def _record_tables(ctx: Context) -> list[Attendance]:
     found: list[Attendance] = []
-    for table in find_tables(ctx.text, _is_record_header):
+    for table in find_tables(ctx.lines, _is_record_header):
         meeting = ctx.meeting_at(table.header_line.start)
         dates = [parse_date(n) if n else None for n in table.header]
         column = next((i for i, d in enumerate(dates) if d and meeting.date and d.isoformat() == meeting.date), None)
@@ -188,7 +188,13 @@ def _key(person: str) -> str:
 
 def _quorums(ctx: Context) -> list[Quorum]:
     found = []
-    for m in _QUORATE.finditer(ctx.text):
+    lowered = ctx.text.lower()
+    windows, at = [], lowered.find("quorate")
+    while at != -1:  # the pattern is tried only around the word, not along the whole paper
+        windows.append(max(0, at - 40))
+        at = lowered.find("quorate", at + 1)
+    matches = {m.start(): m for w in windows for m in [_QUORATE.search(ctx.text, w, w + 120)] if m}
+    for m in (matches[k] for k in sorted(matches)):
         negative = bool(m.group(1) or m.group(2) or (m.group(3) or "").lower() in ("no", "n"))
         line_start = ctx.text.rfind("\n", 0, m.start()) + 1
         line_end = ctx.text.find("\n", m.end())

@@ -17,7 +17,7 @@ import re
 
 from ..ingest.metadata import parse_date
 from ..sentences import sentence_spans
-from .layout import Context, lines
+from .layout import Context
 from .model import Decision
 
 _VERB = (r"(approved|agreed|resolved|ratified|endorsed|supported|adopted|accepted|received\s+and\s+noted|"
@@ -27,7 +27,7 @@ _BODY = (r"(?:Board|Committee|Sub-Committee|Senate|Group|Panel|Forum|Council|Gov
 _CAPS = re.compile(r"\b(APPROVED|AGREED|RESOLVED|RATIFIED|ENDORSED|NOTED|SUPPORTED|DEFERRED|REJECTED)\b")
 # the body opens the sentence or a clause ("Prior to ratification, the Committee approved"), never reported
 # speech ("JS advised that the Committee received a report")
-_ACTIVE = re.compile(rf"(?:^|[,;:]\s*)(?:[-•*]\s*)?(?:the\s+)?(?:[A-Z][\w&]*\s+(?:and\s+|of\s+)?){{0,5}}{_BODY}\s*(?:,[^,]{{0,60}},\s*)?(?:[:;]\s*[•\-*]?\s*)?(?:formally\s+|unanimously\s+|duly\s+|"
+_ACTIVE = re.compile(rf"(?:[-•*]\s*)?(?:the\s+)?(?:[A-Z][\w&]*\s+(?:and\s+|of\s+)?){{0,5}}{_BODY}\s*(?:,[^,]{{0,60}},\s*)?(?:[:;]\s*[•\-*]?\s*)?(?:formally\s+|unanimously\s+|duly\s+|"
                      rf"fully\s+|therefore\s+|also\s+)?{_VERB}\b", re.IGNORECASE)
 _PASSIVE = re.compile(rf"\b(?:was|were|has\s+been|have\s+been)\s+(?:formally\s+|unanimously\s+)?{_VERB}\s+by\s+"
                       rf"(?:the\s+)?(?:[A-Z][\w&]*\s+){{0,4}}{_BODY}", re.IGNORECASE)
@@ -46,13 +46,18 @@ _MONTH_YEAR = re.compile(r"\bin\s+((?:January|February|March|April|May|June|July
 _BULLET = re.compile(r"\s[•▪●◦]\s|\s-\s(?=[A-Z])")
 _LEAD_IN = re.compile(rf"\b{_BODY}\s*[:;]\s*$", re.IGNORECASE)
 _BULLET_VERB = re.compile(rf"^\s*{_VERB}\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,;:]\s*")
+_ANY_VERB = re.compile(r"approv|agree|resolv|ratif|endors|support|adopt|accept|noted|receiv|delegat|deferr|reject",
+                       re.IGNORECASE)  # a line without any of these holds no decision
 EARLIER_DAYS = 45  # a decision dated this long before the meeting belongs to an earlier meeting
 MAX_SENTENCE_CHARS = 700
 
 
 def extract_decisions(ctx: Context) -> list[Decision]:
     found: list[Decision] = []
-    for line in lines(ctx.text):
+    for line in ctx.lines:
+        if not _ANY_VERB.search(line.text):
+            continue
         spans = [(c.start, c.end) for c in line.cells() if c.text] if line.is_row else [(line.start, line.end)]
         for start, end in spans:
             lead_in = False
@@ -89,7 +94,11 @@ def _decision_verb(sentence: str, alone: bool) -> str | None:
         return _norm(_ALONE.match(sentence).group(1))
     if _NOT_YET.search(sentence):
         return None
-    for pattern in (_ACTIVE, _PASSIVE, _RECORD, _IT_WAS):
+    for start in [0] + [m.end() for m in _CLAUSE.finditer(sentence)]:
+        m = _ACTIVE.match(sentence, start)
+        if m:
+            return _norm(m.group(1))
+    for pattern in (_PASSIVE, _RECORD, _IT_WAS):
         m = pattern.search(sentence)
         if m:
             return _norm(m.group(1))

@@ -12,7 +12,7 @@ import re
 
 from ..ingest.metadata import parse_date
 from ..people import name_and_role
-from .layout import Cell, Context, Table, find_tables, lines
+from .layout import Cell, Context, Table, find_tables
 from .model import Interest
 
 _INTEREST = re.compile(r"\binterests?\b", re.IGNORECASE)
@@ -37,7 +37,7 @@ _DECLARED = re.compile(r"\b((?:(?:Dr|Mr|Mrs|Ms|Prof|Cllr)\.?\s+)?[A-Z][\w'’\-]
 def extract_interests(ctx: Context, definitions: dict[str, str]) -> tuple[list[Interest], list[str]]:
     found: list[Interest] = []
     notes: list[str] = []
-    for table in find_tables(ctx.text, _is_register_header):
+    for table in find_tables(ctx.lines, _is_register_header):
         rows = [i for row in table.rows for i in _register_row(ctx, table, row)]
         if table.rows and not rows:
             notes.append(f"a register of interests ({ctx.item_at(table.header_line.start) or 'untitled'}) "
@@ -49,10 +49,11 @@ def extract_interests(ctx: Context, definitions: dict[str, str]) -> tuple[list[I
 
 def _is_register_header(names: list[str]) -> bool:
     filled = [n for n in names if n]
-    if len(filled) < 3 or any(parse_date(n) for n in filled):
+    if len(filled) < 3:
         return False
     named = any(_NAME_COL.search(n) for n in filled) or any(_SURNAME.search(n) for n in filled)
-    return named and any(_INTEREST.search(n) and not _NOT_CATEGORY.search(n) for n in filled)
+    return (named and any(_INTEREST.search(n) and not _NOT_CATEGORY.search(n) for n in filled)
+            and not any(parse_date(n) for n in filled))
 
 
 def _register_row(ctx: Context, table: Table, row) -> list[Interest]:
@@ -118,7 +119,9 @@ def _register_title(ctx: Context, table: Table) -> str:
 
 def _declared_at_meetings(ctx: Context, definitions: dict[str, str]) -> list[Interest]:
     found = []
-    for line in lines(ctx.text):
+    for line in ctx.lines:
+        if "interest" not in line.text:
+            continue
         for m in _DECLARED.finditer(line.text):
             who = m.group(1)
             person = definitions.get(who, name_and_role(who)[0] or who)

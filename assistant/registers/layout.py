@@ -9,6 +9,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..ingest.metadata import parse_date
 from ..types import ParsedDocument, Section
@@ -39,6 +40,10 @@ class Line:
 
     def cells(self) -> list[Cell]:
         """Every cell of a tab-separated line (empty ones too), with its stripped span."""
+        return self._cells
+
+    @cached_property
+    def _cells(self) -> list[Cell]:
         out, pos = [], self.start
         for raw in self.text.split("\t"):
             lead = len(raw) - len(raw.lstrip())
@@ -71,14 +76,14 @@ class Table:
         return None
 
 
-def find_tables(text: str, is_header: Callable[[list[str]], bool]) -> list[Table]:
+def find_tables(all_lines: list[Line], is_header: Callable[[list[str]], bool]) -> list[Table]:
     """Tables whose header row `is_header` accepts, with the rows below it (the header repeated on a later
     page is skipped; blank lines between rows are allowed; a line of prose ends the table)."""
     found: list[Table] = []
     current: Table | None = None
     blanks = prose = 0
     above: list[str] = []
-    for line in lines(text):
+    for line in all_lines:
         if not line.text.strip():
             blanks += 1
             if current and blanks > MAX_BLANKS_IN_TABLE:
@@ -118,6 +123,7 @@ class Context:
         self.text = parsed.text
         self.document = parsed.document
         self._starts = [s.char_start for s in parsed.sections]
+        self.lines = lines(self.text)  # computed once: every extractor walks them
         self._meetings: dict[tuple[str, ...], Meeting] = {}
 
     def section_at(self, offset: int) -> Section | None:

@@ -83,7 +83,7 @@ class Interest:
     role: str
     organisation: str
     category: str  # the register's column ("Financial Interest"), "" for a nil return
-    interest: str  # the declared interest; "" with category "" for "nothing to declared"
+    interest: str  # the declared interest; "" (with category "") for a nil return, "nothing to declare"
     declared: str | None  # ISO date of the declaration
     period: str  # the span the register gives ("2019 - ongoing"), "" when none
     register: str  # the register's title or the meeting where it was declared

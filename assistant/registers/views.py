@@ -237,10 +237,15 @@ def _surname(person: str) -> str:
 
 
 def _action_key(action: Action) -> str:
-    """The same action in several logs: its reference, else its owner and the start of its wording."""
-    if action.reference:
-        return "ref:" + re.sub(r"\s+", "", action.reference.lower())
+    """The same action in several logs: its reference ("2023-24/001"), else its owner and the start of its
+    wording (a bare row number, "3", is not a reference that holds across logs)."""
+    reference = re.sub(r"\s+", "", action.reference.lower())
+    if len(reference) >= MIN_REFERENCE_CHARS or re.search(r"\D", reference):
+        return "ref:" + reference
     return "text:" + _norm(action.owner) + ":" + _norm(action.text)[:80]
+
+
+MIN_REFERENCE_CHARS = 4
 
 
 def _org_matches(document: Document, organisations: tuple[str, ...]) -> bool:

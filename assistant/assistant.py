@@ -51,8 +51,7 @@ class Assistant:
         (building it when missing; incremental, and nothing is read when no file changed), so papers added
         to the corpus are found; without it, open the index as it is."""
         from .embedding import load_embedder
-        from .errors import IndexLocked, ReaderError
-        from .store import IndexStore, read_current
+        from .store import IndexStore
 
         corpus_dir = Path(corpus_dir or config.DEFAULT_CORPUS)
         index_dir = Path(index_dir or config.DEFAULT_INDEX)
@@ -60,14 +59,9 @@ class Assistant:
             progress("Loading model", 0, 1)
         embedder = load_embedder()
         if update:
-            from .indexer import build_index
+            from .indexer import update_index
 
-            try:
-                build_index(corpus_dir, index_dir, embedder=embedder, progress=progress)
-            except (IndexLocked, ReaderError):
-                # Another build is running, or the corpus folder is not here: use the index as it is.
-                if read_current(index_dir) is None:
-                    raise
+            update_index(corpus_dir, index_dir, embedder=embedder, progress=progress)
         store = IndexStore.open(index_dir)
         if progress:
             progress("Ready", 1, 1)

@@ -96,6 +96,40 @@ def build_parser() -> argparse.ArgumentParser:
     _add_tuning(p)
     p.set_defaults(func=_cmd_mcp)
 
+    p = sub.add_parser("decisions", help="the decisions register: what boards and committees approved, agreed, noted")
+    _add_dirs(p)
+    p.add_argument("--since", type=_start_date, help="only decisions of meetings on or after YYYY-MM-DD (or YYYY-MM, YYYY)")
+    p.add_argument("--until", type=_end_date, help="only decisions of meetings on or before YYYY-MM-DD (or YYYY-MM, YYYY)")
+    p.add_argument("--org", action="append", default=[], help="only papers of this organisation (repeatable)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_decisions)
+
+    p = sub.add_parser("actions", help="the action logs across meetings, with each action's history")
+    _add_dirs(p)
+    p.add_argument("--open", action="store_true", help="only actions not complete or closed")
+    p.add_argument("--overdue", action="store_true", help="only open actions due before the date of the latest paper")
+    p.add_argument("--owner", metavar="NAME", help="only actions of this person (name or initials)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_actions)
+
+    p = sub.add_parser("attendance", help="who was present, sent apologies or attended each meeting")
+    _add_dirs(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_attendance)
+
+    p = sub.add_parser("interests", help="declarations of interest; with NAME, one person's across registers")
+    _add_dirs(p)
+    p.add_argument("name", nargs="?", help="a person's name (or initials the papers define)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_interests)
+
+    p = sub.add_parser("changes", help="what changed between two papers of the same kind")
+    _add_dirs(p)
+    p.add_argument("old", help="the earlier paper (path as `boardroom docs` lists it)")
+    p.add_argument("new", help="the later paper")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_changes)
+
     return parser
 
 
@@ -417,6 +451,96 @@ def _cmd_index(args: argparse.Namespace) -> int:
     for path, reason in report.skipped:
         print(f"  {path}: {reason}")
     return 0
+
+
+def _registers(args: argparse.Namespace):
+    """The registers of --index, brought up to date with --corpus first (no model is loaded for that unless
+    a paper is new or changed)."""
+    from .progress import ProgressBar
+    from .registers.views import open_registers
+
+    with ProgressBar() as bar:
+        return open_registers(args.corpus, args.index, progress=bar.update)
+
+
+def _print_json(data) -> None:
+    import json
+
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _cmd_decisions(args: argparse.Namespace) -> int:
+    from .registers import views
+    from .render_registers import print_decisions
+
+    registers = _registers(args)
+    found = registers.decisions(args.since, args.until, tuple(args.org))
+    if args.json:
+        _print_json([views.decision_dict(c) for c in found])
+    else:
+        print_decisions(_console(), found, registers.notes())
+    return 0
+
+
+def _cmd_actions(args: argparse.Namespace) -> int:
+    from .registers import views
+    from .render_registers import print_actions
+
+    registers = _registers(args)
+    found = registers.actions(args.open, args.overdue, args.owner)
+    if args.json:
+        _print_json([views.action_dict(r) for r in found])
+    else:
+        print_actions(_console(), found, registers.as_of, registers.notes())
+    return 0
+
+
+def _cmd_attendance(args: argparse.Namespace) -> int:
+    from .registers import views
+    from .render_registers import print_attendance
+
+    registers = _registers(args)
+    found = registers.attendance()
+    if args.json:
+        _print_json([views.attendance_dict(m) for m in found])
+    else:
+        print_attendance(_console(), found, registers.notes())
+    return 0
+
+
+def _cmd_interests(args: argparse.Namespace) -> int:
+    from .registers import views
+    from .render_registers import print_interests
+
+    registers = _registers(args)
+    found = registers.interests(args.name)
+    if args.json:
+        _print_json([views.interest_dict(c) for c in found])
+    else:
+        print_interests(_console(), found, args.name, registers.notes())
+    return 0
+
+
+def _cmd_changes(args: argparse.Namespace) -> int:
+    from .registers.changes import changes_dict, compare_papers
+    from .render_registers import print_changes
+
+    from .progress import ProgressBar
+
+    with ProgressBar() as bar:
+        result = compare_papers(args.corpus, args.index, args.old, args.new, progress=bar.update)
+    if args.json:
+        _print_json(changes_dict(result))
+    else:
+        print_changes(_console(), result)
+    return 0
+
+
+def _console():
+    from rich.console import Console
+
+    # Wide enough to read when printed to a file or a pipe (rich falls back to 80 columns there).
+    return Console(width=None if sys.stdout.isatty() else 160, highlight=False)
 
 
 def main(argv: list[str] | None = None) -> int:

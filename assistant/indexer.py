@@ -33,6 +33,7 @@ from .store import (
     IndexStore,
     Problem,
     document_definitions,
+    document_registers,
     read_current,
     switch_current,
     update_stats,
@@ -100,7 +101,8 @@ def build_index(
             files = _scan(corpus_dir)
             by_path = prev.fingerprints() if prev else {}
             old = _by_file(by_path, files)
-            if prev and old.keys() == files.keys() and all(old[r][1].stat == f.fingerprint.stat for r, f in files.items()):
+            current = prev is not None and prev.registers() is not None  # else: write them, re-embed nothing
+            if current and old.keys() == files.keys() and all(old[r][1].stat == f.fingerprint.stat for r, f in files.items()):
                 return _noop_report(prev, t0, files)
 
             # Classify by content; hash only files whose stat changed.
@@ -125,7 +127,7 @@ def build_index(
                     continue
                 to_read.append(f)
             removed = tuple(sorted(r for r, (d, _) in old.items() if d and r not in files))
-            if prev and not to_read and old.keys() == files.keys():
+            if current and not to_read and old.keys() == files.keys():
                 # same content, new mtimes: remember them (for an e-mail's attachments too)
                 update_stats(prev.build_dir, {path: new_stats[_file_of(path, files)] for path in by_path
                                               if _file_of(path, files) in new_stats})
@@ -141,8 +143,7 @@ def build_index(
                     documents = _read(f.path, corpus_dir)
                     if not f.fingerprint.content_key:
                         f.fingerprint = Fingerprint(f.fingerprint.stat, _content_key(f.path))
-                    fresh[f.relative] = [DocEntry(parsed, tuple(_chunk(parsed)), f.fingerprint,
-                                                  document_definitions(parsed.text)) for parsed in documents]
+                    fresh[f.relative] = [_entry(parsed, f.fingerprint, timings) for parsed in documents]
                 except ReaderError as exc:
                     problems[f.relative] = Problem(f.relative, exc.reason, f.fingerprint)
                 _report(progress, READING, i, len(to_read))
@@ -177,7 +178,7 @@ def build_index(
                 for doc_id in keep_docs.get(rel, ()):
                     e = kept[doc_id]
                     vec_parts.append(prev.vectors[prev.rows_of(doc_id)])  # type: ignore[union-attr]
-                    entries.append(DocEntry(e.parsed, e.chunks, files[rel].fingerprint, e.definitions))
+                    entries.append(DocEntry(e.parsed, e.chunks, files[rel].fingerprint, e.definitions, e.registers))
             for e in entries:
                 texts.extend(indexed_text(e.parsed.document, c) for c in e.chunks)
             vectors = np.concatenate(vec_parts) if vec_parts else np.zeros((0, dim), np.float32)
@@ -211,7 +212,29 @@ def build_index(
     )
 
 
+def update_index(corpus_dir: Path, index_dir: Path, *, embedder: Embedder | None = None,
+                 progress: Progress | None = None) -> None:
+    """Bring the index up to date before it is opened; when another build holds the lock, or the corpus
+    folder is not here, the index is used as it is (IndexLocked or ReaderError only when there is none)."""
+    from .store import read_current
+
+    try:
+        build_index(corpus_dir, index_dir, embedder=embedder, progress=progress)
+    except (IndexLocked, ReaderError):
+        if read_current(index_dir) is None:
+            raise
+
+
 # -- steps -----------------------------------------------------------------------------------------------
+
+
+def _entry(parsed, fingerprint: Fingerprint, timings: dict[str, float]) -> DocEntry:
+    """A freshly read document with its chunks, the short forms it defines and its registers."""
+    definitions = document_definitions(parsed.text)
+    t = time.perf_counter()
+    registers = document_registers(parsed, definitions)
+    timings["registers"] = timings.get("registers", 0.0) + time.perf_counter() - t
+    return DocEntry(parsed, tuple(_chunk(parsed)), fingerprint, definitions, registers)
 
 
 def _previous(index_dir: Path, model: str, dim: int) -> tuple[IndexStore | None, str | None]:

@@ -160,15 +160,23 @@ def _sentence_units(passage: Passage, text: str, start: int, end: int, prefix: s
     """One unit per sentence of text[start:end]; the first is shown after `prefix`."""
     body = text[start:end]
     units: list[Unit] = []
-    offset = 0
-    for piece in _sentences(body):
-        i = body.find(piece, offset)
-        offset = i + len(piece)
+    for i, j in sentence_spans(body):
+        piece = body[i:j]
         shown = _clean(piece)
         if len(shown) > 3:
-            units.append(Unit(passage, start + i, start + i + len(piece), _clean(prefix + piece) if not units else shown,
-                              is_row))
+            units.append(Unit(passage, start + i, start + j, _clean(prefix + piece) if not units else shown, is_row))
     return units
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a line or paragraph, in order (the one sentence splitter)."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for piece in _sentences(text):
+        i = text.find(piece, offset)
+        offset = i + len(piece)
+        spans.append((i, offset))
+    return spans
 
 
 def _repeats_header(cells: list[str], header: list[str] | None, carried: str) -> bool:

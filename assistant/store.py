@@ -4,12 +4,13 @@ Layout under the index directory::
 
     current                 one line: the name of the live build directory (replaced atomically)
     .lock                   held (fcntl) by a running build
-    build-<time>-<pid>/     meta.json, docs.sqlite, vectors.npy, [vectors.faiss], bm25/
+    build-<time>-<pid>/     meta.json, docs.sqlite, vectors.npy, [vectors.faiss], bm25/, registers.json
 
 `docs.sqlite` keeps each document (metadata, cleaned text, sections, page offsets, reader problems, the
 short forms it defines, its first chunk row and chunk count, the file fingerprint used for incremental
 builds), each chunk with its row in the vector index, and the files that were skipped with one-line
-reasons. `vectors.npy` holds the normalised float32 vectors, row i = chunk row i. `bm25/` is a bm25s index
+reasons. `registers.json` holds each document's governance registers (decisions, actions, attendance,
+interests; `assistant.registers`) with the extractor's version. `vectors.npy` holds the normalised float32 vectors, row i = chunk row i. `bm25/` is a bm25s index
 over `lexical_tokens` of the same indexed text.
 
 Dense search is exact (one matrix-vector product over the memory-mapped vectors: ~10 ms per 100,000 rows
@@ -49,6 +50,7 @@ DOCS_DB = "docs.sqlite"
 VECTORS = "vectors.npy"
 ANN_INDEX = "vectors.faiss"
 BM25_DIR = "bm25"
+REGISTERS = "registers.json"
 BUILD_PREFIX = "build-"
 FORMAT_VERSION = 3
 
@@ -139,6 +141,8 @@ class DocEntry:
     fingerprint: Fingerprint
     # short form -> long form defined in the document's text (aliases.find_definitions); None: compute on write
     definitions: dict[str, str] | None = field(default=None, compare=False)
+    # the document's register entries (registers.DocumentRegisters); None: extract on write
+    registers: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,23 @@ def document_definitions(text: str) -> dict[str, str]:
     return find_definitions([text])
 
 
+def document_registers(parsed: ParsedDocument, definitions: dict[str, str]) -> Any:
+    """The governance registers of a document (decisions, actions, attendance, interests)."""
+    from .registers import extract
+
+    return extract(parsed, definitions)
+
+
+def _write_registers(path: Path, entries: Sequence[DocEntry], definitions: list[dict[str, str]]) -> None:
+    from .registers import REGISTERS_VERSION, to_dict
+
+    documents = {}
+    for e, defs in zip(entries, definitions):
+        registers = e.registers if e.registers is not None else document_registers(e.parsed, defs)
+        documents[e.parsed.document.doc_id] = to_dict(registers)
+    path.write_text(json.dumps({"version": REGISTERS_VERSION, "documents": documents}, ensure_ascii=False))
+
+
 def write_build(
     build_dir: Path,
     *,
@@ -285,9 +306,11 @@ def write_build(
     try:
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
         row = 0
+        all_definitions = []
         for ord_, e in enumerate(entries):
             d, p, f = e.parsed.document, e.parsed, e.fingerprint
             definitions = e.definitions if e.definitions is not None else document_definitions(p.text)
+            all_definitions.append(definitions)
             db.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (ord_, d.doc_id, d.path, d.title, d.kind, d.organisation, d.date.isoformat() if d.date else None,
@@ -315,6 +338,7 @@ def write_build(
     finally:
         db.close()
 
+    _write_registers(build_dir / REGISTERS, entries, all_definitions)
     np.save(build_dir / VECTORS, vectors)
     if approximate is None:
         approximate = n >= APPROX_MIN_ROWS
@@ -340,7 +364,7 @@ def write_build(
     tmp = build_dir / (META + ".tmp")
     tmp.write_text(json.dumps(meta.__dict__, indent=2) + "\n")
     os.replace(tmp, build_dir / META)
-    for name in (DOCS_DB, VECTORS, META) + ((ANN_INDEX,) if vector_index != "exact" else ()):
+    for name in (DOCS_DB, VECTORS, META, REGISTERS) + ((ANN_INDEX,) if vector_index != "exact" else ()):
         with open(build_dir / name, "rb") as fh:
             os.fsync(fh.fileno())
     _fsync_dir(build_dir)
@@ -610,6 +634,19 @@ class IndexStore:
         """The vector/BM25 rows of a document's chunks (empty for an unknown or chunk-less document)."""
         return self._rows_of.get(doc_id, np.zeros(0, dtype=np.int64))
 
+    def registers(self) -> dict[str, Any] | None:
+        """doc_id -> the document's registers as stored (JSON dicts; `registers.from_dict` reads one), or None
+        when the build has none or was made by another version of the extractor."""
+        if not hasattr(self, "_registers"):
+            from .registers import REGISTERS_VERSION
+
+            try:
+                data = json.loads((self.build_dir / REGISTERS).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            self._registers = data.get("documents") if data.get("version") == REGISTERS_VERSION else None
+        return self._registers
+
     def definitions(self) -> dict[str, str]:
         """Short form -> long form over the corpus: each document's definitions, merged; where documents
         disagree, the long form most documents use wins (then the earliest document's)."""
@@ -703,8 +740,9 @@ class IndexStore:
                 self._docs[doc_id], text, tuple(self.sections(doc_id)),
                 tuple(json.loads(offsets)) if offsets is not None else None, tuple(json.loads(problems)),
             )
+            stored = (self.registers() or {}).get(doc_id)
             out[doc_id] = DocEntry(parsed, tuple(self.chunks_of(doc_id)), Fingerprint(stat, key),
-                                   self._definitions[self._ord[doc_id]])
+                                   self._definitions[self._ord[doc_id]], _registers_of(stored))
         return out
 
     def fingerprints(self) -> dict[str, tuple[str | None, Fingerprint]]:
@@ -720,6 +758,14 @@ class IndexStore:
         with self._lock:
             rows = self._db.execute("SELECT path, reason, file_stat, content_key FROM problems").fetchall()
         return {p: Problem(p, r, Fingerprint(s, k)) for p, r, s, k in rows}
+
+
+def _registers_of(stored: dict | None) -> Any:
+    if stored is None:
+        return None
+    from .registers import from_dict
+
+    return from_dict(stored)
 
 
 def update_stats(build_dir: Path, stats: dict[str, str]) -> None:

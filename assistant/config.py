@@ -23,3 +23,13 @@ CHUNKER_VERSION = "4"
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 # Sidecar files that override detected metadata, e.g. "board-pack.pdf.meta.toml".
 SIDECAR_SUFFIX = ".meta.toml"
+
+# The optional local language model (see llm_client.py and llm_answer.py). Off unless both are set, or
+# `--llm` with `--llm-url/--llm-model` is given.
+LLM_URL_ENV = "BOARDROOM_LLM_URL"  # an OpenAI-compatible API on this machine, e.g. http://127.0.0.1:8080/v1
+LLM_MODEL_ENV = "BOARDROOM_LLM_MODEL"  # the model name that server knows, e.g. "llama3.2" for Ollama
+LLM_TIMEOUT = 60.0  # seconds to wait for the server to connect, start answering, or send the next piece
+# The longest answer asked for, in tokens (a short answer of 1-5 sentences is about 150).
+LLM_MAX_TOKENS = int(os.environ.get("BOARDROOM_LLM_MAX_TOKENS", "400"))
+LLM_PASSAGES = 4  # the top passages sent to the model as numbered sources
+LLM_PASSAGE_CHARS = 1200  # of each passage's text (a chunk is about 800-1,000 characters)

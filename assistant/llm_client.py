@@ -116,8 +116,10 @@ class ChatClient:
             conn.request("POST", path, body, {"Content-Type": "application/json", "Accept": "text/event-stream"})
             response = conn.getresponse()
             if response.status != 200:
-                raise LLMError(f"the model server at {s.where} answered HTTP {response.status}: "
-                               f"{_error_text(response.read())}")
+                text = _error_text(response.read())
+                if response.status == 404 and "model" not in text.lower():  # not an unknown model: a wrong path
+                    text += f" (is {path} its chat address? the base address usually ends in /v1)"
+                raise LLMError(f"the model server at {s.where} answered HTTP {response.status}: {text}")
             if "text/event-stream" not in (response.getheader("Content-Type") or ""):
                 return reader.whole(response.read())  # a server that ignores "stream"
             return reader.read(response)
@@ -132,11 +134,16 @@ class ChatClient:
             raise LLMError(f"no answer from the model at {s.where} within {s.timeout:g} s") from None
         except (OSError, http.client.HTTPException) as exc:
             if reader.started:
-                raise LLMError(f"the model at {s.where} stopped mid-answer, after {len(reader.text)} characters "
-                               f"({_reason(exc)})") from None
+                why = "" if isinstance(exc, _Unfinished) else f" ({_reason(exc)})"
+                raise LLMError(f"the model at {s.where} stopped mid-answer, after {len(reader.text)} "
+                               f"characters{why}") from None
             raise LLMError(f"could not reach the model at {s.where}: {_reason(exc)}") from None
         finally:
             conn.close()
+
+
+class _Unfinished(OSError):
+    """The stream ended before the model said it had finished."""
 
 
 class _StreamReader:
@@ -172,7 +179,7 @@ class _StreamReader:
                 finished = finished or bool(choice.get("finish_reason"))
         if finished:  # some servers end the stream without [DONE]
             return self.text
-        raise OSError("the connection closed before the answer was complete")
+        raise _Unfinished("the connection closed before the answer was complete")
 
     def whole(self, body: bytes) -> str:
         event = _json(body)

@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        stop.wait()
+        while not stop.wait(0.2):  # short waits, so a signal is acted on at once
+            pass
     except KeyboardInterrupt:
         pass
     return 0

@@ -25,7 +25,7 @@ from .store import lexical_tokens
 
 # Markers written after a sentence's full stop ("… deficit. [1] Next …") belong to the sentence before them.
 _MARKERS_AFTER_STOP = re.compile(r"([.!?])((?:\s*" + MARKER.pattern + r")+)")
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’&\-]*[A-Za-z]|\b[A-Z]\b")
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9'’&\-]*[A-Za-z0-9]|\b[A-Z]\b")  # "Josie", "SBAF", "Q2", "COVID-19"
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,8 @@ def missing_facts(claim: str, evidence: str) -> list[str]:
     """The figures, dates, financial years and names of a claim that the evidence does not hold."""
     said, held = analyse(claim), _evidence(evidence)
     other = dict(spelled_numbers(claim))  # "8" <-> "eight": either spelling in the evidence will do
-    missing = [n for n in said.numbers if not (holds_token(evidence, n) or n in other and _has_word(evidence, other[n]))]
+    figures = [n for n in said.numbers if holds_token(claim, n)]  # the "2" of "Q2" is checked with the name
+    missing = [n for n in figures if not (holds_token(evidence, n) or n in other and _has_word(evidence, other[n]))]
     missing += [w for w, digits in other.items()
                 if not w.isdigit() and w != "one" and not (holds_token(evidence, digits) or _has_word(evidence, w))]
     missing += [d.strftime("%-d %B %Y") for d in said.dates if d not in held.dates]

@@ -69,6 +69,13 @@ def test_a_figure_is_matched_as_written_not_as_part_of_another():
     assert missing_facts("It was 0.7 or 174.9 million.", LETTER) == ["0.7"]
 
 
+def test_codes_with_figures_are_checked_whole():
+    evidence = "Performance report — Q2 · p. 3\nIn Q2 the COVID-19 backlog was 140 cases."
+    assert missing_facts("In Q2 the COVID-19 backlog was 140 cases.", evidence) == []
+    assert missing_facts("In Q3 the backlog was 140 cases.", evidence) == ["Q3"]
+    assert missing_facts("At M5 it was 141.", evidence) == ["141", "M5"]
+
+
 def test_names_are_runs_of_capitalised_words_and_acronyms():
     assert names("NHS England said the Chief Finance Officer, Jane Doe, reported on Stoke-on-Trent's deficit.") == [
         "NHS England", "Chief Finance Officer", "Jane Doe", "Stoke-on-Trent"]

@@ -102,26 +102,41 @@ def _quoted(items: list[str]) -> str:
 
 def missing_facts(claim: str, evidence: str) -> list[str]:
     """The figures, dates, financial years and names of a claim that the evidence does not hold."""
-    said, held = analyse(claim), _evidence(evidence)
-    other = dict(spelled_numbers(claim))  # "8" <-> "eight": either spelling in the evidence will do
-    figures = [n for n in said.numbers if holds_token(claim, n)]  # the "2" of "Q2" is checked with the name
+    missing = _missing_figures(claim, evidence) + _missing_dates(claim, evidence) + _missing_names(claim, evidence)
+    return list(dict.fromkeys(missing))
+
+
+def _missing_figures(claim: str, evidence: str) -> list[str]:
+    """Figures as written ("90.7" of "£90.7m"), and small numbers in words: "8" or "eight", either spelling."""
+    other = dict(spelled_numbers(claim))
+    figures = [n for n in analyse(claim).numbers if holds_token(claim, n)]  # the "2" of "Q2" goes with the name
     missing = [n for n in figures if not (holds_token(evidence, n) or n in other and _has_word(evidence, other[n]))]
-    missing += [w for w, digits in other.items()
-                if not w.isdigit() and w != "one" and not (holds_token(evidence, digits) or _has_word(evidence, w))]
-    missing += [d.strftime("%-d %B %Y") for d in said.dates if d not in held.dates]
+    return missing + [w for w, digits in other.items() if not w.isdigit() and w != "one"
+                      and not (holds_token(evidence, digits) or _has_word(evidence, w))]
+
+
+def _missing_dates(claim: str, evidence: str) -> list[str]:
+    """Days, months, financial years and years; a year is not checked again inside a date or period."""
+    said, held = analyse(claim), _evidence(evidence)
+    missing = [d.strftime("%-d %B %Y") for d in said.dates if d not in held.dates]
     missing += [p for p in said.periods if p not in held.periods]
     months = set(held.months) | {(d.year, d.month) for d in held.dates}
-    in_dates = {(d.year, d.month) for d in said.dates}  # a full date was checked as a date
+    in_dates = {(d.year, d.month) for d in said.dates}
     missing += [dt.date(y, m, 1).strftime("%B %Y") for y, m in said.months if (y, m) not in months | in_dates]
     years = set(held.years) | {period_end(p).year for p in held.periods}
-    checked = {int(p[:4]) for p in said.periods} | {y for y, _ in said.months}  # years checked as part of those
-    missing += [str(y) for y in said.years if y not in years | checked]
+    checked = {int(p[:4]) for p in said.periods} | {y for y, _ in said.months}
+    return missing + [str(y) for y in said.years if y not in years | checked]
+
+
+def _missing_names(claim: str, evidence: str) -> list[str]:
+    """The words of each name the evidence lacks ("John Smith"; "Jane" of "Jane Spencer")."""
     tokens = _tokens(evidence)
+    missing = []
     for name in names(claim):
         absent = [w for w in name.split() if not set(lexical_tokens(w.replace("-", " "))) <= tokens]
         if absent:
             missing.append(" ".join(absent))
-    return list(dict.fromkeys(missing))
+    return missing
 
 
 def names(claim: str) -> list[str]:

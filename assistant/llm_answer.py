@@ -89,17 +89,17 @@ class LLMAnswerer:
                 f"this is Boardroom's own answer.", written, dropped, draft))
         answer = self.render(question, result, sent, passages)
         parts = [line for line in own.text.splitlines() if line.startswith(PARTS_NOT_FOUND)]
-        if parts:
+        if parts:  # the parts of the question Boardroom found no answer to are still said
             answer = replace(answer, text="\n".join([answer.text, *parts]))
-        if dropped:
-            n = len(dropped)
-            note = (f"Written by the local model {self.model}; the citation check dropped {n} of its {written} "
-                    f"sentences (no valid source, or a figure, date or name not in the source cited).")
-            outcome = "trimmed"
-        else:
-            note = f"Written by the local model {self.model}; every sentence checked against the source it cites."
-            outcome = "checked"
-        return replace(answer, generation=Generation(self.model, outcome, note, written, dropped, draft))
+        outcome = "trimmed" if dropped else "checked"
+        return replace(answer, generation=Generation(self.model, outcome, self._note(outcome, written, len(dropped)),
+                                                     written, dropped, draft))
+
+    def _note(self, outcome: str, written: int, dropped: int) -> str:
+        if outcome == "trimmed":
+            return (f"Written by the local model {self.model}; the citation check dropped {dropped} of its {written} "
+                    "sentences (no valid source, or a figure, date or name not in the source cited).")
+        return f"Written by the local model {self.model}; every sentence checked against the source it cites."
 
     def sources(self, passages: list[Passage], own: Answer) -> list[Passage]:
         """The top passages, and any passage the extractive answer quotes that is not among them."""

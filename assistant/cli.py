@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("chat", help="open the chat (the default when no command is given)")
     _add_dirs(p)
+    _add_llm(p)
     p.set_defaults(func=_cmd_chat)
 
     p = sub.add_parser("docs", help="list the documents of the corpus")
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--markdown", action="store_true", help="print the answer as Markdown")
     _add_filters(p)
     _add_tuning(p)
+    _add_llm(p)
     p.set_defaults(func=_cmd_ask)
 
     p = sub.add_parser("search", help="print the ranked passages for a query")
@@ -81,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index-root", type=Path, help="with a folder: where each corpus's index is kept "
                    "(default: the cache folder)")
     _add_tuning(p)
+    _add_llm(p, for_eval=True)
     p.set_defaults(func=_cmd_eval)
 
     p = sub.add_parser("fit", help="fit the ranking, sentence and abstention weights on the evaluation corpora")
@@ -138,6 +141,40 @@ def _add_tuning(p: argparse.ArgumentParser) -> None:
                    "fitted ones the package ships)")
 
 
+def _add_llm(p: argparse.ArgumentParser, for_eval: bool = False) -> None:
+    g = p.add_argument_group("local language model (optional; its answers are checked against their sources)")
+    if for_eval:
+        g.add_argument("--llm", action="store_true", help="score the answers a local model writes (address and "
+                       f"name from --llm-url/--llm-model or ${config.LLM_URL_ENV}/${config.LLM_MODEL_ENV}), with "
+                       "the share of sentences the citation check dropped")
+    else:
+        use = g.add_mutually_exclusive_group()
+        use.add_argument("--llm", action="store_true", help="let a local model write the answers (on by default "
+                         f"when ${config.LLM_URL_ENV} and ${config.LLM_MODEL_ENV} are set)")
+        use.add_argument("--no-llm", action="store_true", help="Boardroom's own extractive answers only")
+    g.add_argument("--llm-url", metavar="URL", help="the model server's OpenAI-compatible address on this machine, "
+                   "e.g. http://127.0.0.1:8080/v1 (llama.cpp) or http://localhost:11434/v1 (Ollama)")
+    g.add_argument("--llm-model", metavar="NAME", help="the model's name on that server")
+    g.add_argument("--llm-timeout", type=float, metavar="SECONDS", help="how long to wait for the model to start "
+                   f"or to go on writing (default: {config.LLM_TIMEOUT:g})")
+    g.add_argument("--allow-remote", action="store_true", help="allow a model address that is not this machine "
+                   "(the question and the passages are sent to it)")
+
+
+def _llm(args: argparse.Namespace):
+    """The local model chosen by the arguments and the environment, or None; a bad address fails here."""
+    from .llm_client import llm_settings
+
+    if getattr(args, "no_llm", False):
+        return None
+    asked = args.llm or bool(args.llm_url or args.llm_model)
+    # eval uses a model only when told to (its figures stay comparable); ask and chat also when the
+    # environment names one
+    use = True if asked else (False if args.command == "eval" else None)
+    return llm_settings(args.llm_url, args.llm_model, use=use, allow_remote=args.allow_remote,
+                        timeout=args.llm_timeout)
+
+
 def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--org", action="append", default=[], help="only documents of this organisation (repeatable)")
     p.add_argument("--kind", action="append", default=[], help="only this kind: meeting pack, minutes, letter, plan, report, other")
@@ -175,8 +212,9 @@ def _open(args: argparse.Namespace):
     from .tuning import load_tuning
 
     tuning = load_tuning(getattr(args, "tuning", None))
+    llm = _llm(args) if hasattr(args, "llm") else None
     with ProgressBar() as bar:
-        return Assistant.open(args.corpus, args.index, progress=bar.update, tuning=tuning)
+        return Assistant.open(args.corpus, args.index, progress=bar.update, tuning=tuning, llm=llm)
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
@@ -192,7 +230,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         for line in answer_batch(assistant, args.batch, filters):
             print(json.dumps(line, ensure_ascii=False), flush=True)
         return 0
-    answer = assistant.ask(args.question, filters=filters)
+    answer = _ask_one(assistant, args.question, filters)
     if args.json:
         from .jsonio import answer_dict
 
@@ -208,6 +246,16 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
         print_answer(Console(), answer)
     return 0
+
+
+def _ask_one(assistant, question: str, filters):
+    """One answer; while a local model writes it, a spinner on a terminal says so."""
+    if assistant.llm is None or not sys.stderr.isatty():
+        return assistant.ask(question, filters=filters)
+    from rich.console import Console
+
+    with Console(stderr=True).status(f"The local model {assistant.llm.model} is writing the answer…"):
+        return assistant.ask(question, filters=filters)
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
@@ -264,6 +312,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from . import evaluation
     from .evaluation_report import print_report, print_table
 
+    if args.llm and (args.loco or args.ablate):
+        raise BoardroomError("--llm scores the answers a model writes; --loco and --ablate refit and switch off "
+                             "Boardroom's own weights: run them without --llm")
     if args.file.is_dir():
         return _eval_suite(args)
     if not args.file.is_file():
@@ -304,7 +355,7 @@ def _eval_suite(args: argparse.Namespace) -> int:
     from .tuning import Tuning, load_tuning
 
     tuning = load_tuning(args.tuning)
-    corpora, assistants = _open_corpora(args.file, args, tuning)
+    corpora, assistants = _open_corpora(args.file, args, tuning, _llm(args))
     report: dict[str, dict] = {"per corpus": {c.name: suite.score(assistants[c.name], c.groups(), args.k)[0]
                                               for c in corpora}}
     if args.baseline:
@@ -325,8 +376,9 @@ def _eval_suite(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_corpora(eval_dir: Path, args: argparse.Namespace, tuning):
-    """The corpora of an evaluation folder, each opened on its own index (built with a progress bar)."""
+def _open_corpora(eval_dir: Path, args: argparse.Namespace, tuning, llm=None):
+    """The corpora of an evaluation folder, each opened on its own index (built with a progress bar), their
+    answers written by `llm` when given."""
     from . import evaluation_suite as suite
     from .progress import ProgressBar
 
@@ -336,7 +388,7 @@ def _open_corpora(eval_dir: Path, args: argparse.Namespace, tuning):
     assistants = {}
     for c in corpora:
         with ProgressBar() as bar:
-            assistants[c.name] = suite.open_assistant(c, tuning, progress=bar.update)
+            assistants[c.name] = suite.open_assistant(c, tuning, progress=bar.update, llm=llm)
     return corpora, assistants
 
 
@@ -362,7 +414,7 @@ def _cmd_chat(args: argparse.Namespace) -> int:
         make_app,  # textual only; the index and model load inside the app, in a worker
     )
 
-    make_app(args.corpus, args.index).run()
+    make_app(args.corpus, args.index, llm=_llm(args)).run()
     return 0
 
 

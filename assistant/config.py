@@ -43,3 +43,13 @@ MCP_SEARCH_K_MAX = 50  # the most passages one `search` call may ask for
 MCP_CLOSEST_PASSAGES = 5  # passages an abstaining `ask` returns as the closest ones (marked as not an answer)
 MCP_CONVERSATIONS = 100  # conversations kept in memory; the least recently used beyond this are forgotten
 MCP_TURNS_KEPT = 20  # the most recent turns of a conversation that follow-ups are resolved against
+
+# The optional local language model (see llm_client.py and llm_answer.py). Off unless both are set, or
+# `--llm` with `--llm-url/--llm-model` is given.
+LLM_URL_ENV = "BOARDROOM_LLM_URL"  # an OpenAI-compatible API on this machine, e.g. http://127.0.0.1:8080/v1
+LLM_MODEL_ENV = "BOARDROOM_LLM_MODEL"  # the model name that server knows, e.g. "llama3.2" for Ollama
+LLM_TIMEOUT = 60.0  # seconds to wait for the server to connect, start answering, or send the next piece
+# The longest answer asked for, in tokens (a short answer of 1-5 sentences is about 150).
+LLM_MAX_TOKENS = int(os.environ.get("BOARDROOM_LLM_MAX_TOKENS", "400"))
+LLM_PASSAGES = 4  # the top passages sent to the model as numbered sources
+LLM_PASSAGE_CHARS = 1200  # of each passage's text (a chunk is about 800-1,000 characters)

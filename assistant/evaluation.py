@@ -155,7 +155,23 @@ def summarise(results: Sequence[ItemResult], k: int) -> dict:
             "abstained": _pct(sum(r.answer.abstained for r in group), len(group)),
         }
     summary["by_type"] = by_type
+    summary.update(generation_summary([r.answer for r in results]))
     return summary
+
+
+def generation_summary(answers: Sequence[Answer]) -> dict:
+    """For answers a language model was asked to write (`eval --llm`): the share of the sentences it wrote
+    that the citation check dropped, and the shares of those answers shown as written, trimmed, replaced
+    by the extractive answer (the check left nothing useful) or failed (the endpoint). Empty otherwise."""
+    asked = [a.generation for a in answers if a.generation is not None and a.generation.outcome != "not asked"]
+    if not any(a.generation is not None for a in answers):
+        return {}
+    written = sum(g.written for g in asked)
+    outcomes = {o: _pct(sum(g.outcome == o for g in asked), len(asked)) for o in ("checked", "trimmed", "fallback",
+                                                                                    "failed")}
+    return {"llm_asked": len(asked), "llm_sentences": written,
+            "llm_dropped": _pct(sum(len(g.dropped) for g in asked), written),
+            **{f"llm_{o}": v for o, v in outcomes.items()}}
 
 
 def run(groups: Iterable[list[Item]], ask: Ask, k: int = 5,

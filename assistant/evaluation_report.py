@@ -23,6 +23,13 @@ def print_report(summary: dict, results: list[ItemResult] | None, k: int) -> Non
                 "latency_p50_ms", "latency_p95_ms"):
         value = summary[key]
         head.add_row(key, "—" if value is None else (f"{value:.3f}" if key == "mrr" else f"{value:.1f}"))
+    if "llm_asked" in summary:
+        head.add_row("local model asked", str(summary["llm_asked"]))
+        head.add_row("sentences it wrote", str(summary["llm_sentences"]))
+        for key, label in (("llm_dropped", "sentences dropped by the check %"), ("llm_checked", "answers shown as written %"),
+                           ("llm_trimmed", "answers trimmed %"), ("llm_fallback", "fell back to extractive %"),
+                           ("llm_failed", "endpoint failed %")):
+            head.add_row(label, _fmt(summary[key]))
     console.print(head)
     by_type = Table(title="by question type")
     for col in ("type", "n", f"recall@{k}", "answer_acc", "abstained %"):
@@ -64,6 +71,8 @@ def print_table(title: str, rows: dict[str, dict], k: int) -> None:
     table = Table(title=title)
     table.add_column("")
     columns = [c.format(k=k) for c in COLUMNS]
+    if any("llm_dropped" in summary for summary in rows.values()):
+        columns += ["llm_dropped", "llm_fallback"]
     for c in columns:
         table.add_column(c, justify="right")
     for name, summary in rows.items():

@@ -56,10 +56,10 @@ def discover(eval_dir: Path, sample_corpus: Path | None = None, index_root: Path
     return found
 
 
-def open_assistant(corpus: EvalCorpus, tuning: Tuning, progress=None):
+def open_assistant(corpus: EvalCorpus, tuning: Tuning, progress=None, llm=None):
     from .assistant import Assistant
 
-    return Assistant.open(corpus.papers, corpus.index, tuning=tuning, progress=progress)
+    return Assistant.open(corpus.papers, corpus.index, tuning=tuning, progress=progress, llm=llm)
 
 
 def score(assistant, groups: list[list[Item]], k: int = 5) -> tuple[dict, list[evaluation.ItemResult]]:

@@ -46,6 +46,8 @@ def briefing_markdown(turns: Sequence[Turn], title: str = "Briefing", when: dt.d
         for n in sorted(mapping, reverse=True):
             text = text.replace(f"[{n}]", f"[^{mapping[n]}]")
         out += [text, ""]
+        if answer.generation is not None:  # who wrote the answer, and what the citation check did
+            out += [f"*{answer.generation.note}*", ""]
         for c in answer.citations:
             out.append(f"> [^{mapping[c.n]}] “{' '.join(c.quote.split())}”")
         out.append("")

@@ -95,7 +95,7 @@ def collect(assistant, groups: Iterable[list[Item]], corpus: str, *, answerable_
     With `answerable_here` False the questions belong to another corpus: only their answer rows are kept,
     labelled unanswerable (the papers asked do not hold them). Group ids are "corpus/item"."""
     records = Records()
-    retriever, answerer = assistant.retriever, assistant.answerer
+    retriever, answerer = assistant.retriever, assistant.extractive  # fitting reads its features
     answerer.measure_all = True
     for group in groups:
         history: list[Turn] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .labels import pages_label, read_by_ocr, section_label
-from .types import Answer, Citation, Document, Passage
+from .types import Answer, Citation, Document, Generation, Passage
 
 
 def document_dict(doc: Document) -> dict:
@@ -38,4 +38,11 @@ def answer_dict(answer: Answer, item_id: str | None = None) -> dict:
         "passages": [passage_dict(p) for p in answer.passages],
         "timings_ms": {k: round(v, 2) for k, v in answer.timings.items()},
     })
+    if answer.generation is not None:
+        out["generation"] = generation_dict(answer.generation)
     return out
+
+
+def generation_dict(g: Generation) -> dict:
+    return {"model": g.model, "outcome": g.outcome, "note": g.note, "sentences_written": g.written,
+            "dropped": [{"sentence": s, "why": why} for s, why in g.dropped], "draft": g.draft}

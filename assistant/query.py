@@ -124,19 +124,25 @@ _NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven t
 _SMALL_NUMBER = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r"|\d{1,2})\b", re.IGNORECASE)
 
 
-def numeral_variants(text: str) -> list[str]:
-    """The other spelling of each small number in a text: "month 5" is "month five" in the papers, and
-    "eight strategic risks" is "8 strategic risks". Periods and dates are left alone."""
+def spelled_numbers(text: str) -> list[tuple[str, str]]:
+    """Each small number of a text with its other spelling, as (written, other): "month 5" -> ("5", "five"),
+    "eight strategic risks" -> ("eight", "8"). Periods and dates are left alone."""
     rest = _DAY_MONTH_YEAR.sub(" ", _PERIOD.sub(" ", text))
     out = []
     for m in _SMALL_NUMBER.finditer(rest):
         token = m.group(1).lower()
         if token.isdigit():
             if int(token) < len(_NUMBER_WORDS):
-                out.append(_NUMBER_WORDS[int(token)])
+                out.append((token, _NUMBER_WORDS[int(token)]))
         else:
-            out.append(str(_NUMBER_WORDS.index(token)))
-    return list(dict.fromkeys(out))
+            out.append((token, str(_NUMBER_WORDS.index(token))))
+    return out
+
+
+def numeral_variants(text: str) -> list[str]:
+    """The other spelling of each small number in a text: "month 5" is "month five" in the papers, and
+    "eight strategic risks" is "8 strategic risks". Periods and dates are left alone."""
+    return list(dict.fromkeys(other for _, other in spelled_numbers(text)))
 
 
 def comparison_sides(facts: QueryFacts, organisations: list[str]) -> list[Callable[[Document], bool]]:

@@ -10,12 +10,13 @@ from .types import Answer, Passage
 
 def answer_markdown(answer: Answer) -> str:
     lines = [f"**Q:** {answer.question}", ""]
+    note = [f"*{answer.generation.note}*", ""] if answer.generation else []
     if answer.abstained:
         lines += ["**The papers don't say.** Closest passages (not an answer):", ""]
         for p in answer.passages[:5]:
             lines.append(f"- *{p.document.title}* — {passage_meta(p)}: “{_snippet(p.chunk.text)}”")
-        return "\n".join(lines) + "\n"
-    lines += [answer.text, "", "**Sources**", ""]
+        return "\n".join([*lines, "", *note]).rstrip() + "\n"
+    lines += [answer.text, "", *note, "**Sources**", ""]
     for c in answer.citations:
         lines.append(f"{c.n}. *{c.passage.document.title}* — {passage_meta(c.passage)}  ")
         lines.append(f"   “{' '.join(c.quote.split())}”")
@@ -35,16 +36,30 @@ def print_answer(console, answer: Answer) -> None:
     if answer.abstained:
         console.print(Panel(Text("The papers don't say.", style="bold yellow"), title=answer.question,
                             title_align="left", border_style="yellow"))
+        print_generation_note(console, answer)
         console.print(Text("Closest passages (not an answer):", style="dim"))
         print_passages(console, answer.passages[:5], show_text=True, dim=True)
         return
     console.print(Panel(Markdown(answer.text), title=answer.question, title_align="left", border_style="cyan"))
+    print_generation_note(console, answer)
     for c in answer.citations:
         head = Text(f"[{c.n}] ", style="bold cyan")
         head.append(c.passage.document.title, style="bold")
         head.append(f" — {passage_meta(c.passage)}", style="dim")
         console.print(head)
         console.print(Text(f"    “{_snippet(c.quote, 300)}”", style="italic"))
+
+
+NOTE_STYLES = {"checked": "green", "trimmed": "yellow", "fallback": "yellow", "failed": "red", "not asked": "dim"}
+
+
+def print_generation_note(console, answer: Answer) -> None:
+    """The one line saying what became of the local model's answer (nothing when no model was asked)."""
+    from rich.text import Text
+
+    g = answer.generation
+    if g is not None:
+        console.print(Text(g.note, style=NOTE_STYLES.get(g.outcome, "")))
 
 
 def print_passages(console, passages: Sequence[Passage], show_text: bool = True, dim: bool = False) -> None:

@@ -48,7 +48,7 @@ def split_units(passage: Passage) -> list[Unit]:
         is_row = kind != PROSE
         if kind == PAIRS:  # a small label/value table, quoted whole: each value needs the others' context
             pairs = [[c.strip() for c in line.split("\t") if c.strip()] for line in body.split("\n")]
-            units.append(Unit(passage, start, end, _clean("; ".join(" ".join(p) for p in pairs)), True))
+            units.append(Unit(passage, start, end, clean_markup("; ".join(" ".join(p) for p in pairs)), True))
             in_table, header = True, None
             continue
         cells = [c.strip() for c in body.split("\t")]
@@ -66,7 +66,7 @@ def split_units(passage: Passage) -> list[Unit]:
                 shown = f"{passage.chunk.row_head} … {' | '.join(c for c in cells if c)}"
             else:
                 shown = _row_with_header(cells, header) if header else " | ".join(c for c in cells if c)
-            units.append(Unit(passage, start, end, _clean(shown), True))
+            units.append(Unit(passage, start, end, clean_markup(shown), True))
             continue
         if is_row:
             # A long row holds prose in its cells (registers, minutes kept in tables): each cell's sentences
@@ -112,7 +112,8 @@ def _blocks(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _sentences(line: str) -> list[str]:
+def split_sentences(line: str) -> list[str]:
+    """The sentences of a line of prose (not split after "e.g.", "Dr." and the like)."""
     parts, buf = [], ""
     for piece in _SENTENCE_END.split(line):
         buf = f"{buf} {piece}" if buf else piece
@@ -162,9 +163,9 @@ def _sentence_units(passage: Passage, text: str, start: int, end: int, prefix: s
     units: list[Unit] = []
     for i, j in sentence_spans(body):
         piece = body[i:j]
-        shown = _clean(piece)
+        shown = clean_markup(piece)
         if len(shown) > 3:
-            units.append(Unit(passage, start + i, start + j, _clean(prefix + piece) if not units else shown, is_row))
+            units.append(Unit(passage, start + i, start + j, clean_markup(prefix + piece) if not units else shown, is_row))
     return units
 
 
@@ -172,7 +173,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a line or paragraph, in order (the one sentence splitter)."""
     spans: list[tuple[int, int]] = []
     offset = 0
-    for piece in _sentences(text):
+    for piece in split_sentences(text):
         i = text.find(piece, offset)
         offset = i + len(piece)
         spans.append((i, offset))
@@ -204,7 +205,8 @@ def _row_with_header(cells: list[str], header: list[str]) -> str:
     return "; ".join(pairs)
 
 
-def _clean(text: str) -> str:
+def clean_markup(text: str) -> str:
+    """Text as shown: Markdown emphasis and list bullets removed, whitespace collapsed."""
     return " ".join(_MARKUP.sub("", text).split())
 
 

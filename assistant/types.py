@@ -95,6 +95,26 @@ class Citation:
     quote: str  # the exact sentence(s) of the passage the answer relies on
 
 
+# What became of an answer a language model was asked to write (see llm_answer.py).
+GENERATION_OUTCOMES = (
+    "checked",  # every sentence it wrote passed the citation check and is shown
+    "trimmed",  # the sentences that failed the check were dropped; the rest is shown
+    "fallback",  # nothing useful passed the check: Boardroom's own extractive answer is shown
+    "failed",  # the model's endpoint failed (down, timed out, stopped mid-answer): the extractive answer is shown
+    "not asked",  # Boardroom found no answer in the papers, so the model was not asked
+)
+
+
+@dataclass(frozen=True)
+class Generation:
+    model: str
+    outcome: str  # one of GENERATION_OUTCOMES
+    note: str  # the one line shown with the answer
+    written: int = 0  # sentences the model wrote
+    dropped: tuple[tuple[str, str], ...] = ()  # (sentence, why) for each sentence the check dropped
+    draft: str = ""  # the model's text as it wrote it
+
+
 @dataclass(frozen=True)
 class Answer:
     question: str
@@ -103,6 +123,7 @@ class Answer:
     passages: tuple[Passage, ...]  # the ranked retrieval list, also shown as "closest passages" on abstention
     abstained: bool
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage
+    generation: Generation | None = None  # set when a language model was asked to write the answer
 
 
 @dataclass(frozen=True)

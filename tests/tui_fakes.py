@@ -78,7 +78,7 @@ class FakeAssistant:
         doc = next(d for d in self.docs if d.doc_id == doc_id)
         return Passage(self.chunks[doc_id][index], doc, 1.0 / rank, rank)
 
-    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters()) -> Answer:
+    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(), on_text=None) -> Answer:
         self.calls.append((question, tuple(history), filters))
         if self.ask_delay:
             time.sleep(self.ask_delay)

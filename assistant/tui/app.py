@@ -7,6 +7,7 @@ in a thread worker after the first screen is up.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -69,11 +70,12 @@ class BoardroomApp(App[None]):
     ]
 
     def __init__(self, corpus_dir: Path, index_dir: Path, *, assistant_factory: AssistantFactory | None = None,
-                 export_dir: Path | None = None) -> None:
+                 export_dir: Path | None = None, llm: Any = None) -> None:
         super().__init__()
         self.corpus_dir = corpus_dir
         self.index_dir = index_dir
-        self.assistant_factory = assistant_factory or _open_real_assistant
+        self.llm = llm  # LLMSettings of the local model that writes the answers, or None
+        self.assistant_factory = assistant_factory or functools.partial(_open_real_assistant, llm=llm)
         self.export_dir = export_dir
         self.assistant: Any = None
         self.filters = Filters()
@@ -116,7 +118,8 @@ class BoardroomApp(App[None]):
     @on(AssistantReady)
     def _on_assistant_ready(self, message: AssistantReady) -> None:
         self.assistant = message.assistant
-        self.chat.assistant_ready(f"Ready · {message.documents} documents")
+        model = f" · answers written by {self.llm.model} at {self.llm.where}, checked" if self.llm else ""
+        self.chat.assistant_ready(f"Ready · {message.documents} documents{model}")
 
     @on(AssistantFailed)
     def _on_assistant_failed(self, message: AssistantFailed) -> None:
@@ -230,6 +233,8 @@ class BoardroomApp(App[None]):
 
 
 def make_app(corpus_dir: Path, index_dir: Path, *, assistant_factory: AssistantFactory | None = None,
-             export_dir: Path | None = None) -> BoardroomApp:
-    """Build the chat app. `assistant_factory(corpus_dir, index_dir, progress=cb)` defaults to Assistant.open."""
-    return BoardroomApp(Path(corpus_dir), Path(index_dir), assistant_factory=assistant_factory, export_dir=export_dir)
+             export_dir: Path | None = None, llm: Any = None) -> BoardroomApp:
+    """Build the chat app. `assistant_factory(corpus_dir, index_dir, progress=cb)` defaults to Assistant.open
+    (with `llm`, the local model's settings, when given)."""
+    return BoardroomApp(Path(corpus_dir), Path(index_dir), assistant_factory=assistant_factory, export_dir=export_dir,
+                        llm=llm)

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..labels import reference_line
+from ..markers import MARKER, marker_numbers
 from ..types import Answer, Chunk, Filters, Passage
-
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\](?!\()")
 
 
 @dataclass(frozen=True)
@@ -37,12 +36,12 @@ def link_citations(text: str, known: Iterable[int]) -> str:
     known_set = set(known)
 
     def repl(match: re.Match[str]) -> str:
-        numbers = [int(n) for n in re.split(r"\s*[,;]\s*", match.group(1))]
+        numbers = marker_numbers(match)
         if not all(n in known_set for n in numbers):
             return match.group(0)
         return "".join(f"[\\[{n}\\]](cite:{n})" for n in numbers)
 
-    return _MARKER.sub(repl, text)
+    return MARKER.sub(repl, text)
 
 
 QUOTE_JOIN = " … "  # how a citation joins sentences it quotes from different places of one passage

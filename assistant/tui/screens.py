@@ -5,6 +5,7 @@ Blocking library calls run in thread workers that post dataclass messages back t
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from .app import BoardroomApp
 
 QUOTE_STYLE = "bold black on #e5c07b"
+DRAFT_INTERVAL = 0.05  # seconds between updates of an answer a local model is writing
 
 
 def describe_error(exc: BaseException) -> str:
@@ -58,6 +60,15 @@ class BoardroomScreen(Screen):
 class AnswerReady(Message):
     turn: TurnView
     answer: Answer
+    generation: int
+
+
+@dataclass
+class AnswerDraft(Message):
+    """The text a local model has written so far (before the citation check)."""
+
+    turn: TurnView
+    text: str
     generation: int
 
 
@@ -174,8 +185,17 @@ class ChatScreen(BoardroomScreen):
     @work(thread=True, group="ask", exit_on_error=False)
     def _ask(self, assistant, question: str, history: tuple[Turn, ...], filters: Filters, turn: TurnView,
              generation: int) -> None:
+        last = 0.0
+
+        def drafted(text: str) -> None:  # at most about twenty updates a second reach the screen
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= DRAFT_INTERVAL:
+                last = now
+                self.post_message(AnswerDraft(turn, text, generation))
+
         try:
-            answer = assistant.ask(question, history, filters)
+            answer = assistant.ask(question, history, filters, on_text=drafted)
         except Exception as exc:  # noqa: BLE001 — every failure becomes a notification, never a crash
             self.post_message(AskFailed(turn, question, describe_error(exc), generation))
         else:
@@ -190,6 +210,12 @@ class ChatScreen(BoardroomScreen):
             self.sources.show(message.answer)
             self.log_view.anchor()
         self._pump()
+
+    @on(AnswerDraft)
+    def _drafted(self, message: AnswerDraft) -> None:
+        if message.generation == self.generation and message.turn.answer is None and message.turn.is_attached:
+            message.turn.show_draft(message.text)
+            self.log_view.anchor()
 
     @on(AskFailed)
     def _failed(self, message: AskFailed) -> None:

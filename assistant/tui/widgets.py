@@ -114,9 +114,18 @@ class TurnView(Vertical):
         for pending in self.query(".pending"):
             pending.update(text)
 
+    def show_draft(self, text: str) -> None:
+        """The answer as a local model writes it, shown until the checked answer replaces it."""
+        drafts = self.query(".draft")
+        if drafts:
+            drafts.first(Static).update(Text(text))
+            return
+        self.set_pending("The local model is writing; the answer is checked against its sources when it is done…")
+        self.mount(Static(Text(text), classes="draft"))
+
     def show_answer(self, answer: Answer) -> None:
         self.answer = answer
-        self.query(".pending").remove()
+        self.query(".pending, .draft").remove()
         items = sources_of(answer)
         if answer.abstained:
             self.add_class("-abstained")
@@ -139,6 +148,9 @@ class TurnView(Vertical):
         note = f"{n} source{'' if n == 1 else 's'}" if not answer.abstained else "no answer in the papers"
         if total_ms:
             note += f" · {total_ms / 1000:.1f} s" if total_ms >= 1000 else f" · {total_ms:.0f} ms"
+        if answer.generation is not None:  # what became of the local model's answer, in one line
+            outcome = answer.generation.outcome.replace(" ", "-")
+            self.mount(Static(Text(answer.generation.note), classes=f"check-note -{outcome}"))
         self.mount(Static(note, classes="turn-meta"))
 
     @on(Markdown.LinkClicked)

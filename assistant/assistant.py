@@ -39,6 +39,7 @@ class Assistant:
         from .retrieval import Retriever
 
         self.store = store
+        self._registers = None  # read on first use (registers())
         self.corpus_dir = corpus_dir
         self.index_dir = index_dir
         self.tuning = tuning or load_tuning()
@@ -139,3 +140,12 @@ class Assistant:
 
     def organisations(self) -> list[str]:
         return sorted({d.organisation for d in self.store.documents() if d.organisation})
+
+    def registers(self):
+        """The governance registers of the open index (`registers.views.Registers`: decisions, actions,
+        attendance, interests), read on first use. Raises IndexMismatch when the build holds none."""
+        if self._registers is None:
+            from .registers.views import Registers
+
+            self._registers = Registers.from_store(self.store)
+        return self._registers

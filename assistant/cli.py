@@ -522,11 +522,14 @@ def _print_json(data) -> None:
 
 
 def _cmd_decisions(args: argparse.Namespace) -> int:
+    from .filters import build_filters
     from .registers import views
     from .render_registers import print_decisions
 
     registers = _registers(args)
-    found = registers.decisions(args.since, args.until, tuple(args.org))
+    filters = build_filters(list(registers.documents.values()), args.corpus, organisations=args.org,
+                            since=args.since, until=args.until)  # an unknown organisation is an error
+    found = registers.decisions(filters.since, filters.until, filters.organisations)
     if args.json:
         _print_json([views.decision_dict(c) for c in found])
     else:

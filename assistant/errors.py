@@ -42,3 +42,7 @@ class EmbedderUnavailable(BoardroomError):
 
 class OutsideCorpus(BoardroomError):
     """A path given by a user or a client points outside the corpus folder."""
+
+
+class UnknownOwner(BoardroomError):
+    """An action owner that no action of any log names."""

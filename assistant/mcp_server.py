@@ -33,7 +33,10 @@ INSTRUCTIONS = (
     "[n] with a citation (document, section, pages, exact quote); keep those references when you pass the "
     "answer on. When `abstained` is true the papers do not say: tell the user so rather than guessing. Pass "
     "the returned `conversation` id with follow-up questions. Use `search` to read passages around a topic and "
-    "`documents` to see which papers there are. Every tool only reads."
+    "`documents` to see which papers there are. The registers read from the papers at index time answer "
+    "governance questions directly: `decisions` (what was approved, agreed or noted, and when), `actions` "
+    "(the action logs: owners, due dates, open and overdue actions), `attendance` (who was at each meeting) "
+    "and `interests` (declarations of interest); every row comes with its citation. Every tool only reads."
 )
 
 

@@ -2,8 +2,9 @@
 
 Each tool is a `ToolSpec`: its name, the description the client's model reads, the JSON schemas of its
 arguments and of its result, and `run(toolbox, arguments) -> dict`, which calls the library and returns a
-JSON-ready dict. `TOOLS` lists them in the order clients show them: a new tool (the registers of decisions,
-actions, attendance and interests) is one more entry there. Every tool only reads: none writes or deletes a
+JSON-ready dict. `TOOLS` lists them in the order clients show them: a new tool is one more entry there. The
+register tools (decisions, actions, attendance, interests) return the same rows as the register commands'
+`--json`, each with its citation. Every tool only reads: none writes or deletes a
 file, and a document path outside the corpus is refused.
 
 `Toolbox.call` checks the arguments against the tool's schema before it runs; a problem raises `ToolError`
@@ -287,6 +288,173 @@ DOCUMENTS = ToolSpec(
     run=_documents,
 )
 
-# The tools in the order clients list them. Register tools (decisions, actions, attendance, interests) are
-# added here as further ToolSpec entries once the library offers those registers.
-TOOLS: tuple[ToolSpec, ...] = (ASK, SEARCH, DOCUMENTS)
+
+# -- the registers --------------------------------------------------------------------------------------------
+# Thin faces over `Assistant.registers()`: the same library calls and the same JSON rows (registers.views) as
+# the `boardroom decisions/actions/attendance/interests --json` commands. Every row carries its citation.
+
+REGISTER_CITATION_SCHEMA = {
+    "type": "object", "required": ["document", "path", "section", "section_path", "pages", "quote"],
+    "description": "where the row was read: the exact words of the paper at that place",
+    "properties": {**{k: _WHERE[k] for k in ("document", "path", "kind", "date", "section", "section_path",
+                                             "page_start", "page_end")},
+                   "pages": {"type": "string", "description": "'p. 4', 'pp. 4–5', or 'no pages'"},
+                   "char_start": {"type": "integer"}, "char_end": {"type": "integer"},
+                   "quote": {"type": "string", "description": "the paper's text the row was read from, verbatim"}},
+}
+_CITED = {"citation": REGISTER_CITATION_SCHEMA}
+NOTES_SCHEMA = {"type": "array", "description": "why a register a paper seems to hold came out empty",
+                "items": {"type": "object", "required": ["path", "note"],
+                          "properties": {"path": {"type": "string"}, "note": {"type": "string"}}}}
+_STRING = {"type": "string"}
+_ROW_STRINGS = {"type": "array", "items": _STRING}
+DECISION_SCHEMA = {
+    "type": "object", "required": ["date", "meeting", "item", "verb", "decision", "citation"],
+    "properties": {"date": {**_NULLABLE_STRING, "description": "the meeting's date, YYYY-MM-DD"},
+                   "meeting": _STRING, "item": {**_STRING, "description": "the minute item, '' when none"},
+                   "verb": {**_STRING, "description": "approved, agreed, resolved, ratified, endorsed, noted, …"},
+                   "decision": {**_STRING, "description": "the sentence that records it"},
+                   "organisation": _NULLABLE_STRING, **_CITED},
+}
+_ACTION_STATUS = {"type": "string", "description": "open, complete or closed"}
+ACTION_SCHEMA = {
+    "type": "object", "required": ["reference", "action", "owner", "owners", "due", "status", "overdue", "citation",
+                                   "history"],
+    "properties": {
+        "reference": _STRING, "raised_at": _STRING, "meeting": _STRING, "item": _STRING, "action": _STRING,
+        "owner": {**_STRING, "description": "as the log writes it ('AB/PS')"},
+        "owners": {**_ROW_STRINGS, "description": "each owner, initials resolved to names where the papers "
+                                                  "define them"},
+        "due": {**_NULLABLE_STRING, "description": "YYYY-MM-DD"}, "status": _ACTION_STATUS,
+        "overdue": {"type": "boolean", "description": "open and due before `as_of`"},
+        "update": {**_STRING, "description": "the latest log's update"}, **_CITED,
+        "history": {"type": "array", "description": "every log that lists the action, oldest first",
+                    "items": {"type": "object", "required": ["paper_date", "status", "citation"],
+                              "properties": {"paper_date": _NULLABLE_STRING, "meeting": _STRING,
+                                             "status": _ACTION_STATUS, "update": _STRING, **_CITED}}},
+    },
+}
+_PEOPLE = {"type": "array", "items": {"type": "object", "required": ["person", "citation"],
+                                      "properties": {"person": _STRING, "role": _STRING,
+                                                     "represented_by": _ROW_STRINGS, **_CITED}}}
+ATTENDANCE_SCHEMA = {
+    "type": "object", "required": ["meeting", "date", "present", "apologies", "in attendance", "absent", "quorate"],
+    "properties": {"meeting": _STRING, "date": _NULLABLE_STRING, "present": _PEOPLE, "apologies": _PEOPLE,
+                   "in attendance": _PEOPLE, "absent": _PEOPLE,
+                   "quorate": {"type": ["boolean", "null"], "description": "null when the minutes do not say"},
+                   "quorum_citation": {"anyOf": [REGISTER_CITATION_SCHEMA, {"type": "null"}]}},
+}
+INTEREST_SCHEMA = {
+    "type": "object", "required": ["person", "category", "interest", "register", "citation"],
+    "properties": {"person": _STRING, "role": _STRING, "organisation": _STRING,
+                   "category": {**_NULLABLE_STRING, "description": "the register's column; null for a nil return"},
+                   "interest": {**_NULLABLE_STRING, "description": "null for 'nothing to declare'"},
+                   "declared": {**_NULLABLE_STRING, "description": "YYYY-MM-DD"}, "period": _STRING,
+                   "register": {**_STRING, "description": "the register's title, or the meeting it was declared at"},
+                   **_CITED},
+}
+
+
+def _rows(name: str, schema: dict, **more: dict) -> dict:
+    """The result schema of a register tool: its rows under `name`, and the notes."""
+    return {"type": "object", "required": [name, *more, "notes"],
+            "properties": {name: {"type": "array", "items": schema}, **more, "notes": NOTES_SCHEMA}}
+
+
+def _register_result(registers, name: str, rows: list[dict], **more) -> dict:
+    from .registers.views import notes_list
+
+    return {name: rows, **more, "notes": notes_list(registers.notes())}
+
+
+def _decisions(toolbox: Toolbox, arguments: dict) -> dict:
+    from .registers.views import decision_dict
+
+    filters = _filters(toolbox, arguments)
+    registers = toolbox.assistant.registers()
+    found = registers.decisions(filters.since, filters.until, filters.organisations)
+    return _register_result(registers, "decisions", [decision_dict(c) for c in found])
+
+
+def _actions(toolbox: Toolbox, arguments: dict) -> dict:
+    from .registers.views import action_dict
+
+    owner = _text(arguments, "owner") if "owner" in arguments else None
+    registers = toolbox.assistant.registers()
+    found = registers.actions(arguments.get("open", False), arguments.get("overdue", False), owner)
+    as_of = registers.as_of
+    return _register_result(registers, "actions", [action_dict(r) for r in found],
+                            as_of=as_of.isoformat() if as_of else None)
+
+
+def _attendance(toolbox: Toolbox, arguments: dict) -> dict:
+    from .registers.views import attendance_dict
+
+    registers = toolbox.assistant.registers()
+    return _register_result(registers, "meetings", [attendance_dict(m) for m in registers.attendance()])
+
+
+def _interests(toolbox: Toolbox, arguments: dict) -> dict:
+    from .registers.views import interest_dict
+
+    name = _text(arguments, "name") if "name" in arguments else None
+    registers = toolbox.assistant.registers()
+    return _register_result(registers, "interests", [interest_dict(c) for c in registers.interests(name)])
+
+
+DECISIONS = ToolSpec(
+    name="decisions", title="The decisions register",
+    description="What boards and committees approved, agreed, resolved, ratified, endorsed or noted, read from "
+                "their minutes and papers, oldest meeting first: the meeting, its date, the item, the verb and "
+                "the sentence, each with its citation (document path, section, pages, exact quote).",
+    arguments={
+        "since": {"type": "string", "description": "Only decisions of meetings on or after this day: YYYY-MM-DD, "
+                  "or the start of YYYY-MM or YYYY."},
+        "until": {"type": "string", "description": "Only decisions of meetings on or before this day: "
+                  "YYYY-MM-DD, or the end of YYYY-MM or YYYY."},
+        "organisations": FILTER_ARGUMENTS["organisations"],
+    },
+    result=_rows("decisions", DECISION_SCHEMA),
+    run=_decisions,
+)
+
+ACTIONS = ToolSpec(
+    name="actions", title="The action logs",
+    description="Every action of the action logs once, as its latest log has it (owner, due date, status, "
+                "update), with its history across earlier logs, each with its citation. `overdue` is judged "
+                "against `as_of`, the date of the latest paper.",
+    arguments={
+        "open": {"type": "boolean", "default": False, "description": "Only actions not complete or closed."},
+        "overdue": {"type": "boolean", "default": False,
+                    "description": "Only open actions due before the date of the latest paper."},
+        "owner": {"type": "string", "minLength": 1, "description": "Only this person's actions: a name, or "
+                  "initials the papers define ('HJ'). An owner no log names is an error."},
+    },
+    result=_rows("actions", ACTION_SCHEMA, as_of={**_NULLABLE_STRING, "description": "the date of the latest "
+                                                  "paper, YYYY-MM-DD"}),
+    run=_actions,
+)
+
+ATTENDANCE = ToolSpec(
+    name="attendance", title="Attendance at meetings",
+    description="Who was present, sent apologies, was in attendance or absent at each minuted meeting, and "
+                "whether it was quorate, each person with their role and citation.",
+    arguments={},
+    result=_rows("meetings", ATTENDANCE_SCHEMA),
+    run=_attendance,
+)
+
+INTERESTS = ToolSpec(
+    name="interests", title="Declarations of interest",
+    description="The registers of interests and the declarations made at meetings: person, role, category, "
+                "the interest (null for 'nothing to declare'), when declared, each with its citation.",
+    arguments={
+        "name": {"type": "string", "minLength": 1, "description": "Only this person's declarations, across "
+                 "registers: a name, or initials the papers define."},
+    },
+    result=_rows("interests", INTEREST_SCHEMA),
+    run=_interests,
+)
+
+# The tools in the order clients list them.
+TOOLS: tuple[ToolSpec, ...] = (ASK, SEARCH, DOCUMENTS, DECISIONS, ACTIONS, ATTENDANCE, INTERESTS)

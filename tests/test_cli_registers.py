@@ -58,6 +58,16 @@ def test_actions_of_an_owner_by_initials(sample_index):
     assert "2023-24/001 · complete · due 21 Sep 2023 · HJ (Heather Johnstone)" in text.stdout
 
 
+def test_an_unknown_owner_or_organisation_is_one_line_and_exit_1(sample_index):
+    owner = _boardroom("actions", "--owner", "Zed Zebra", corpus=CORPUS, index=sample_index)
+    assert owner.returncode == 1 and owner.stdout == ""
+    assert owner.stderr.strip().endswith("no action in the logs is owned by 'Zed Zebra'; give an owner's name or "
+                                         "initials as the action logs write them")
+    org = _boardroom("decisions", "--org", "Acme Widgets Ltd", corpus=CORPUS, index=sample_index)
+    assert org.returncode == 1 and "no document of the organisation 'Acme Widgets Ltd'" in org.stderr
+    assert len(org.stderr.strip().splitlines()) == 1
+
+
 def test_attendance_and_interests(sample_index):
     meetings = _json("attendance", corpus=CORPUS, index=sample_index)
     board = next(m for m in meetings if m["meeting"].startswith("Minutes of meeting held on 26th September 2024"))

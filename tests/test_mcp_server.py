@@ -82,9 +82,13 @@ def _corpus_text(path: str) -> str:
     return _flat(read_document(CORPUS / path, CORPUS).text)
 
 
-def test_lists_three_read_only_tools_with_strict_schemas(client):
+REGISTER_TOOLS = ("decisions", "actions", "attendance", "interests")
+POSTED_PACK = "2024-10-17_ssot-icb_board-meeting-pack.txt"
+
+
+def test_lists_the_read_only_tools_with_strict_schemas(client):
     tools = {t.name: t for t in client.tools()}
-    assert set(tools) == {"ask", "search", "documents"}
+    assert set(tools) == {"ask", "search", "documents", *REGISTER_TOOLS}
     for tool in tools.values():
         assert tool.annotations.read_only_hint is True and tool.annotations.destructive_hint is False
         assert tool.input_schema["additionalProperties"] is False and tool.description
@@ -93,6 +97,10 @@ def test_lists_three_read_only_tools_with_strict_schemas(client):
     assert tools["ask"].input_schema["required"] == ["question"]
     assert {"conversation", "organisations", "kinds", "since", "until", "documents"} <= set(
         tools["ask"].input_schema["properties"])
+    assert set(tools["decisions"].input_schema["properties"]) == {"since", "until", "organisations"}
+    assert set(tools["actions"].input_schema["properties"]) == {"open", "overdue", "owner"}
+    assert tools["attendance"].input_schema["properties"] == {}
+    assert set(tools["interests"].input_schema["properties"]) == {"name"}
 
 
 def test_documents_are_the_corpus_files_with_their_metadata(client):
@@ -157,6 +165,68 @@ def test_a_question_the_papers_do_not_answer_abstains_with_the_closest_passages(
     assert 0 < len(result["closest_passages"]) <= config.MCP_CLOSEST_PASSAGES
 
 
+def _quoted(citation: dict) -> None:
+    """The citation's quote is the cited file's own words, at a real place in it."""
+    assert citation["quote"].strip() and citation["section_path"] and citation["section"]
+    assert _flat(citation["quote"]) in _corpus_text(citation["path"]), citation["quote"]
+
+
+def test_decisions_of_one_day_and_of_an_organisation_quote_their_papers(client):
+    result = client.call("decisions", {"since": "2024-09-26", "until": "2024-09-26"})
+    found = result["decisions"]
+    assert found and {d["date"] for d in found} == {"2024-09-26"}
+    assert any("AGREED as an accurate record" in d["decision"] and d["item"].startswith("5.") for d in found)
+    for d in found:
+        _quoted(d["citation"])
+        assert d["verb"].lower() in d["citation"]["quote"].lower()
+    ssot = client.call("decisions", {"organisations": ["Staffordshire and Stoke-on-Trent ICB"]})["decisions"]
+    assert len(ssot) > len(found) and {d["organisation"] for d in ssot} == {"Staffordshire and Stoke-on-Trent ICB"}
+    assert client.call("decisions", {"organisations": ["Derbyshire ICB"]})["decisions"] == []  # its papers are letters
+
+
+def test_actions_of_an_owner_by_initials_quote_their_action_log(client):
+    result = client.call("actions", {"owner": "HJ"})
+    assert result["as_of"] == max(d["date"] for d in client.call("documents", {})["documents"] if d["date"])
+    found = result["actions"]
+    assert {a["reference"] for a in found} >= {"2023-24/001", "2024-24/001"}
+    assert all("Heather Johnstone" in a["owners"] for a in found)
+    for a in found:
+        _quoted(a["citation"])
+        assert a["citation"]["path"] == POSTED_PACK and a["history"][-1]["citation"] == a["citation"]
+        for h in a["history"]:
+            _quoted(h["citation"])
+    everyone = client.call("actions", {})["actions"]
+    opened = client.call("actions", {"open": True})["actions"]
+    assert len(everyone) > len(opened) > 0 and {a["status"] for a in opened} == {"open"}
+    overdue = client.call("actions", {"overdue": True})["actions"]
+    assert all(a["overdue"] and a["status"] == "open" and a["due"] < result["as_of"] for a in overdue)
+
+
+def test_attendance_lists_the_people_at_each_meeting(client):
+    meetings = client.call("attendance", {})["meetings"]
+    by_name = {m["meeting"]: m for m in meetings}
+    board = by_name["Minutes of meeting held on 26th September 2024"]
+    assert board["date"] == "2024-09-26" and len(board["present"]) >= 10 and board["apologies"]
+    assert "David Pearson" in {p["person"] for p in board["present"]}
+    for p in board["present"] + board["apologies"]:
+        _quoted(p["citation"])
+        assert p["person"].split()[-1] in p["citation"]["quote"]
+    quorum = [m for m in meetings if m["quorate"] is not None]
+    assert quorum and all(m["quorum_citation"] for m in quorum)
+    for m in quorum:
+        _quoted(m["quorum_citation"])
+
+
+def test_interests_of_one_person_across_registers(client):
+    everyone = client.call("interests", {})["interests"]
+    found = client.call("interests", {"name": "Heather Johnstone"})["interests"]
+    assert 0 < len(found) < len(everyone)
+    assert {i["person"] for i in found} == {"Heather Johnstone"}
+    for i in found:
+        _quoted(i["citation"])
+    assert client.call("interests", {"name": "Nobody Atall"})["interests"] == []
+
+
 @pytest.mark.parametrize(("tool", "arguments", "message"), [
     ("search", {"query": "deficit", "limit": 3},
      "search: unknown argument 'limit' (it takes: query, k, organisations, kinds, since, until, documents)"),
@@ -173,6 +243,12 @@ def test_a_question_the_papers_do_not_answer_abstains_with_the_closest_passages(
     ("ask", {"question": "deficit?", "since": "2025", "until": "2024"}, "is after the end date"),
     ("ask", {"question": "deficit?", "organisations": ["Acme Widgets Ltd"]},
      "no document of the organisation 'Acme Widgets Ltd'"),
+    ("actions", {"owner": "Zed Zebra"}, "actions: no action in the logs is owned by 'Zed Zebra'"),
+    ("actions", {"open": "yes"}, "actions: open: 'yes' is not of type 'boolean'"),
+    ("decisions", {"since": "last year"}, "decisions: since: not a date: 'last year'"),
+    ("decisions", {"organisations": ["Acme Widgets Ltd"]}, "decisions: no document of the organisation 'Acme"),
+    ("attendance", {"meeting": "board"}, "attendance: unknown argument 'meeting' (it takes: no arguments)"),
+    ("interests", {"name": "   "}, "interests: the name is blank"),
 ])
 def test_bad_calls_get_one_clear_line_and_the_server_goes_on(client, tool, arguments, message):
     text = client.error(tool, arguments)
@@ -183,7 +259,8 @@ def test_bad_calls_get_one_clear_line_and_the_server_goes_on(client, tool, argum
 def test_an_unknown_tool_is_a_protocol_error(client):
     from mcp.shared.exceptions import MCPError
 
-    with pytest.raises(MCPError, match="unknown tool 'delete'; the tools are: ask, search, documents"):
+    with pytest.raises(MCPError, match="unknown tool 'delete'; the tools are: ask, search, documents, "
+                                         "decisions, actions, attendance, interests"):
         client.raw("delete", {"path": "corpus"})
 
 

@@ -60,6 +60,7 @@ def test_a_new_tool_is_one_more_spec_and_errors_name_it():
     assert box.call("echo", {"word": "hello"}) == {"word": "hello"} and calls == [{"word": "hello"}]
     with pytest.raises(ToolError, match="^echo: unknown argument 'loud'"):
         box.call("echo", {"word": "hi", "loud": True})
-    with pytest.raises(ToolError, match="unknown tool 'shout'; the tools are: ask, search, documents, echo"):
+    with pytest.raises(ToolError, match="unknown tool 'shout'; the tools are: ask, search, documents, decisions, actions, "
+                                      "attendance, interests, echo"):
         box.call("shout", {})
     assert Toolbox(assistant=None).tools == TOOLS

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UnknownOwner
 from ..labels import date_label, pages_label, section_label
 from ..people import is_initials
 from ..types import Document
@@ -87,18 +88,24 @@ class Registers:
     # -- decisions ----------------------------------------------------------------------------------------
     def decisions(self, since: dt.date | None = None, until: dt.date | None = None,
                   organisations: tuple[str, ...] = ()) -> list[Cited]:
+        """Decisions of meetings from `since` to `until`, in papers of any of `organisations` (as the search
+        filters match them: "Derbyshire ICB" is "Derby and Derbyshire ICB"), oldest first."""
+        from ..retrieval import same_organisation
+
         out = []
         for c in self._all("decisions"):
             when = _date(c.entry.meeting.date) or c.document.date
             if since and (when is None or when < since) or until and (when is None or when > until):
                 continue
-            if organisations and not _org_matches(c.document, organisations):
+            if organisations and not any(same_organisation(c.document.organisation, o) for o in organisations):
                 continue
             out.append(c)
         return sorted(out, key=lambda c: (_date(c.entry.meeting.date) or dt.date.min, c.entry.source.char_start))
 
     # -- actions ------------------------------------------------------------------------------------------
     def actions(self, open_only: bool = False, overdue_only: bool = False, owner: str | None = None) -> list[ActionRecord]:
+        """Each action once, as its latest log has it, with its history. An `owner` no action of any log
+        has (open or not) raises UnknownOwner: a misspelt name is not "no actions"."""
         groups: dict[str, list[Cited]] = defaultdict(list)
         for c in self._all("actions"):
             groups[_action_key(c.entry)].append(c)
@@ -115,6 +122,9 @@ class Registers:
         if overdue_only:
             records = [r for r in records if r.overdue]
         if owner:
+            if not any(self._owned_by(r.latest, owner) for r in records):
+                raise UnknownOwner(f"no action in the logs is owned by {owner.strip()!r}; give an owner's name or "
+                                   "initials as the action logs write them")
             records = [r for r in records if self._owned_by(r.latest, owner)]
         return sorted(records, key=lambda r: (r.latest.due or "9999", r.latest.reference, r.latest.text))
 
@@ -172,9 +182,15 @@ def open_registers(corpus_dir: Path, index_dir: Path, *, update: bool = True, pr
 def citation_dict(source: Source, document: Document) -> dict:
     return {"document": document.title, "path": document.path, "kind": document.kind,
             "date": document.date.isoformat() if document.date else None, "section": section_label(source.section),
+            "section_path": list(source.section),
             "pages": pages_label(source.page_start, source.page_end), "page_start": source.page_start,
             "page_end": source.page_end, "char_start": source.char_start, "char_end": source.char_end,
             "quote": source.quote}
+
+
+def notes_list(notes: list[tuple[Document, str]]) -> list[dict]:
+    """`Registers.notes()` as JSON: why a register a paper seems to hold came out empty."""
+    return [{"path": document.path, "note": note} for document, note in notes]
 
 
 def citation_label(source: Source, document: Document) -> str:
@@ -246,8 +262,3 @@ def _action_key(action: Action) -> str:
 
 
 MIN_REFERENCE_CHARS = 4
-
-
-def _org_matches(document: Document, organisations: tuple[str, ...]) -> bool:
-    org = (document.organisation or "").lower()
-    return any(o.lower() in org or org and org in o.lower() for o in organisations)

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 # progress(stage, done, total): stage is e.g. "Reading", "Embedding", "Loading model".
 Progress = Callable[[str, int, int], None]
 
-PASSAGES_RETURNED = 10
-COMMON_FORM_IDF = 2.5  # short forms found in more than about one passage in twelve are not expanded  # the ranked list every answer carries (and shows as closest passages)
+PASSAGES_RETURNED = 10  # the ranked list every answer carries (and shows as closest passages)
+COMMON_FORM_IDF = 2.5  # short forms found in more than about one passage in twelve are not expanded
 
 
 class Assistant:

@@ -177,7 +177,8 @@ def _llm(args: argparse.Namespace):
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--org", action="append", default=[], help="only documents of this organisation (repeatable)")
-    p.add_argument("--kind", action="append", default=[], help="only this kind: meeting pack, minutes, letter, plan, report, other")
+    p.add_argument("--kind", action="append", default=[],
+                   help="only this kind: meeting pack, minutes, letter, plan, report, other")
     p.add_argument("--since", type=_start_date, help="only documents dated on or after YYYY-MM-DD (or from the "
                    "start of YYYY-MM, YYYY)")
     p.add_argument("--until", type=_end_date, help="only documents dated on or before YYYY-MM-DD (or to the end "

@@ -125,7 +125,7 @@ class Retriever:
         lexical_at = {row: (rank, s) for rank, (row, s) in enumerate(lexical, 1)}
         # A named document's passage the global lists missed keeps its score; its rank is that of its list.
         for lists, at in ((named_dense, dense_at), (named_lexical, lexical_at)):
-            for rank, (row, s) in enumerate(lists, 1):
+            for row, s in lists:
                 at.setdefault(row, (None, s))
         missing = [r for r in chosen if r not in dense_at]
         if missing:  # every candidate has a dense similarity, wherever it came from

@@ -10,7 +10,8 @@ Layout under the index directory::
 short forms it defines, its first chunk row and chunk count, the file fingerprint used for incremental
 builds), each chunk with its row in the vector index, and the files that were skipped with one-line
 reasons. `registers.json` holds each document's governance registers (decisions, actions, attendance,
-interests; `assistant.registers`) with the extractor's version. `vectors.npy` holds the normalised float32 vectors, row i = chunk row i. `bm25/` is a bm25s index
+interests; `assistant.registers`) with the extractor's version. `vectors.npy` holds the normalised float32
+vectors, row i = chunk row i. `bm25/` is a bm25s index
 over `lexical_tokens` of the same indexed text.
 
 Dense search is exact (one matrix-vector product over the memory-mapped vectors: ~10 ms per 100,000 rows

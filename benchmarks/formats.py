@@ -11,7 +11,6 @@ Prints Markdown tables.
 from __future__ import annotations
 
 import argparse
-import io
 import random
 import re
 import sys

@@ -102,7 +102,7 @@ def write_readme(cold: dict, speed: str, res: dict[int, dict]) -> str:
             "disk MB | recall@10 |",
             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for size, r in res.items():
+        for r in res.values():
             b, q = r["build"], r["query"]
             ra = q.get("rss_lexical_mb", q["rss_after_mb"])
             lines.append(
@@ -116,16 +116,16 @@ def write_readme(cold: dict, speed: str, res: dict[int, dict]) -> str:
             k for k in next(iter(res.values()))["build"]["disk_mb"] if k != "meta.json") + " | ANN |", ]
         keys = [k for k in next(iter(res.values()))["build"]["disk_mb"] if k != "meta.json"]
         lines.append("|---:|" + "---:|" * (len(keys) + 1))
-        for size, r in res.items():
+        for r in res.values():
             d = r["build"]["disk_mb"]
             lines.append(f"| {r['build']['chunks']:,} | " + " | ".join(_f(d.get(k, 0), 0) for k in keys)
                          + f" | {_f(d.get('vectors.faiss', 0), 0)} |")
-        filt = [(s, r["query"]) for s, r in res.items() if "filter_small" in r["query"]]
+        filt = [r["query"] for r in res.values() if "filter_small" in r["query"]]
         if filt:
             lines += ["", "Filtered dense search on the approximate index (exact over the subset below "
                           "APPROX_MIN_ROWS rows, else IVF with a bitmap IDSelector + exact re-scoring):", "",
                       "| chunks | filter | rows | p50 ms | p95 ms | recall@10 |", "|---:|---|---:|---:|---:|---:|"]
-            for s, q in filt:
+            for q in filt:
                 for name in ("filter_small", "filter_half"):
                     f = q[name]
                     lines.append(f"| {q['chunks']:,} | {name} | {f['rows']:,} | {_f(f['p50'])} | {_f(f['p95'])} | "

@@ -27,7 +27,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import sys
 import time
@@ -423,8 +422,8 @@ def do_ann(size: int, out: Path, hnsw: bool = True) -> dict:
     res["ivf_mb"] = faiss.serialize_index(ivf).nbytes / 1e6
     res["nlist"] = nlist
 
-    def nprobe(p):
-        return lambda: setattr(ivf, "nprobe", p)
+    def nprobe(p, index=ivf):
+        return lambda: setattr(index, "nprobe", p)
 
     measure(f"ivf{nlist}-sq8+rescore", ivf, [(f"nprobe={p}", nprobe(p)) for p in (8, 16, 32, 64)])
     measure(f"ivf{nlist}-sq8 raw", ivf, [("nprobe=32", nprobe(32))], rescore=False)

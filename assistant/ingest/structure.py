@@ -286,7 +286,7 @@ def _cover_sheets(text: str) -> list[_Item]:
     i = 0
     while i < len(lines):
         if _COVER_START.match(lines[i]) and (i == 0 or not lines[i - 1].strip()):
-            title = next((m.group(1) for m in (_COVER_TITLE.match(l) for l in lines[i:i + 8]) if m), lines[i])
+            title = next((m.group(1) for m in (_COVER_TITLE.match(line) for line in lines[i:i + 8]) if m), lines[i])
             items.append(_Item(offsets[i], label(title.replace("\t", " "))))
             i += 8
             continue

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..labels import date_label
+from ..query import STOPWORDS
 from ..sentences import sentence_spans
 from ..types import Document, ParsedDocument
 from .layout import Context, lines
@@ -32,7 +33,6 @@ _FIGURE = re.compile(r"(?<![\w.])(?:[£$€]\s?\d[\d,]*(?:\.\d+)?\s?(?:bn|billio
                      r"\d[\d,]*(?:\.\d+)?\s(?:days?|weeks?|hours?|minutes?|months?|beds?|patients?|people|staff|"
                      r"posts?|practices|places)\b)", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z'’\-]+")
-_STOP = frozenset(["a", "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "which", "with", "within", "against", "than", "our", "your", "we", "our", "also", "there", "these", "those", "such", "over", "under"])
 _NUMBERING = re.compile(r"^\s*(?:section|part|chapter|appendix)?\s*[\divx]+(?:\.\d+)*\s*[:.)\-–]?\s*", re.IGNORECASE)
 
 
@@ -165,7 +165,7 @@ def _grouping_depth(parsed: ParsedDocument) -> int:
 
 
 def _heading_key(heading: str) -> set[str]:
-    return {w for w in _WORD.findall(_NUMBERING.sub("", heading.lower())) if w not in _STOP}
+    return {w for w in _WORD.findall(_NUMBERING.sub("", heading.lower())) if w not in STOPWORDS}
 
 
 def _match_sections(a, b):
@@ -190,7 +190,7 @@ def _match_sections(a, b):
 # -- sentences and figures -------------------------------------------------------------------------------------
 
 def _words(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(_FIGURE.sub(" ", text.lower())) if w not in _STOP}
+    return {_stem(w) for w in _WORD.findall(_FIGURE.sub(" ", text.lower())) if w not in STOPWORDS}
 
 
 def _stem(word: str) -> str:
@@ -252,7 +252,7 @@ def _respectively(text: str, found: list, contexts: list[dict[str, float]]) -> l
     if len(parts) != len(found):
         return contexts
     # a subject's own words: the last one runs on into the verb and its object, which all figures share
-    words = [{_stem(w) for w in [w for w in _WORD.findall(p.lower()) if w not in _STOP][:SUBJECT_WORDS]} for p in parts]
+    words = [{_stem(w) for w in [w for w in _WORD.findall(p.lower()) if w not in STOPWORDS][:SUBJECT_WORDS]} for p in parts]
     out = []
     for k, context in enumerate(contexts):
         others = set().union(*(w for i, w in enumerate(words) if i != k)) - words[k]
@@ -270,8 +270,8 @@ def _kind(value: str) -> str:
 
 def _context(text: str, start: int, end: int) -> dict[str, float]:
     """The words around a figure, nearer ones weighing more; other figures are skipped."""
-    before = [w for w in _WORD.findall(_FIGURE.sub(" ", text[:start].lower())) if w not in _STOP][-CONTEXT_WORDS:]
-    after = [w for w in _WORD.findall(_FIGURE.sub(" ", text[end:].lower())) if w not in _STOP][:CONTEXT_WORDS]
+    before = [w for w in _WORD.findall(_FIGURE.sub(" ", text[:start].lower())) if w not in STOPWORDS][-CONTEXT_WORDS:]
+    after = [w for w in _WORD.findall(_FIGURE.sub(" ", text[end:].lower())) if w not in STOPWORDS][:CONTEXT_WORDS]
     weights: dict[str, float] = {}
     for distance, word in enumerate(reversed(before), 1):
         weights[_stem(word)] = max(weights.get(_stem(word), 0.0), 1.0 / distance ** 0.5)
@@ -311,8 +311,9 @@ def _figure_changes(old: list[Sentence], new: list[Sentence], pairs: dict[int, i
 
 
 def _number(value: str) -> str:
-    return re.sub(r"[^\d.]", "", value.lower().replace("million", "m").replace("billion", "bn")) + \
-        ("bn" if re.search(r"bn|billion", value, re.IGNORECASE) else "m" if re.search(r"m\b|million", value, re.IGNORECASE) else "")
+    unit = ("bn" if re.search(r"bn|billion", value, re.IGNORECASE)
+            else "m" if re.search(r"m\b|million", value, re.IGNORECASE) else "")
+    return re.sub(r"[^\d.]", "", value.lower().replace("million", "m").replace("billion", "bn")) + unit
 
 
 # -- JSON ----------------------------------------------------------------------------------------------------

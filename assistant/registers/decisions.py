@@ -27,7 +27,8 @@ _BODY = (r"(?:Board|Committee|Sub-Committee|Senate|Group|Panel|Forum|Council|Gov
 _CAPS = re.compile(r"\b(APPROVED|AGREED|RESOLVED|RATIFIED|ENDORSED|NOTED|SUPPORTED|DEFERRED|REJECTED)\b")
 # the body opens the sentence or a clause ("Prior to ratification, the Committee approved"), never reported
 # speech ("JS advised that the Committee received a report")
-_ACTIVE = re.compile(rf"(?:[-•*]\s*)?(?:the\s+)?(?:[A-Z][\w&]*\s+(?:and\s+|of\s+)?){{0,5}}{_BODY}\s*(?:,[^,]{{0,60}},\s*)?(?:[:;]\s*[•\-*]?\s*)?(?:formally\s+|unanimously\s+|duly\s+|"
+_ACTIVE = re.compile(rf"(?:[-•*]\s*)?(?:the\s+)?(?:[A-Z][\w&]*\s+(?:and\s+|of\s+)?){{0,5}}{_BODY}\s*(?:,[^,]{{0,60}},\s*)?"
+                     rf"(?:[:;]\s*[•\-*]?\s*)?(?:formally\s+|unanimously\s+|duly\s+|"
                      rf"fully\s+|therefore\s+|also\s+)?{_VERB}\b", re.IGNORECASE)
 _PASSIVE = re.compile(rf"\b(?:was|were|has\s+been|have\s+been)\s+(?:formally\s+|unanimously\s+)?{_VERB}\s+by\s+"
                       rf"(?:the\s+)?(?:[A-Z][\w&]*\s+){{0,4}}{_BODY}", re.IGNORECASE)

@@ -138,14 +138,21 @@ class Assistant:
     def sections_of(self, doc_id: str) -> list[Section]:
         return self.store.sections(doc_id)
 
-    def organisations(self) -> list[str]:
-        return sorted({d.organisation for d in self.store.documents() if d.organisation})
-
     def registers(self):
-        """The governance registers of the open index (`registers.views.Registers`: decisions, actions,
-        attendance, interests), read on first use. Raises IndexMismatch when the build holds none."""
+        """The decisions, actions, attendance and interests registers stored in the opened index (read once;
+        no model is involved). Raises IndexMismatch for an index built before registers existed."""
         if self._registers is None:
             from .registers.views import Registers
 
             self._registers = Registers.from_store(self.store)
         return self._registers
+
+    def changes(self, old_path: str, new_path: str):
+        """What changed between two papers of the same kind (paths relative to the corpus), each change cited."""
+        from .registers.changes import compare_stored
+
+        return compare_stored(self.store, old_path, new_path)
+
+    def organisations(self) -> list[str]:
+        return sorted({d.organisation for d in self.store.documents() if d.organisation})
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from .types import Document, Passage
@@ -13,6 +14,16 @@ def date_label(document: Document) -> str:
     if document.date is not None:
         return document.date.strftime("%-d %b %Y")
     return document.period or "undated"
+
+
+def day_label(iso: str | None) -> str:
+    """'17 Oct 2024' for an ISO date; 'undated' for none; a value that is not an ISO date as it is."""
+    if not iso:
+        return "undated"
+    try:
+        return dt.date.fromisoformat(iso).strftime("%-d %b %Y")
+    except ValueError:
+        return iso
 
 
 def pages_label(page_start: int | None, page_end: int | None, document: Document | None = None) -> str:

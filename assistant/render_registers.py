@@ -11,16 +11,8 @@ from collections.abc import Sequence
 
 from rich.markup import escape
 
+from .labels import day_label as _day
 from .registers.views import ActionRecord, Cited, MeetingAttendance, citation_label
-
-
-def _day(iso: str | None) -> str:
-    if not iso:
-        return "undated"
-    try:
-        return dt.date.fromisoformat(iso).strftime("%-d %b %Y")
-    except ValueError:
-        return iso
 
 
 def _cite(console, source, document) -> None:

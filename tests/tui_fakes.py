@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.errors import BoardroomError
+from assistant.registers.model import Action, Decision, DocumentRegisters, Meeting, Source, to_dict
+from assistant.registers.views import Registers
 from assistant.types import Answer, Chunk, Citation, Document, Filters, Passage, Section, Turn
 
 _LETTER = """Annual assessment of Example Integrated Care Board's performance in 2023/24
@@ -44,6 +46,36 @@ def _split(doc_id: str, text: str, pages: bool) -> list[Chunk]:
         chunks.append(Chunk(f"{doc_id}-{i}", doc_id, para, page, page, ("Item", title), start, end))
         start = end + 2
     return chunks
+
+
+def _source(doc_id: str, text: str, quote: str, section: tuple[str, ...], page: int | None) -> Source:
+    start = text.index(quote)
+    return Source(doc_id, section, page, page, start, start + len(quote), quote)
+
+
+def fake_registers(documents: Sequence[Document], *, with_actions: bool) -> Registers:
+    """Real `Registers` over hand-made entries of the fake minutes: one decision, no attendance, interests
+    whose register could not be read; with_actions adds three actions (open and overdue, open, complete),
+    else the action log is noted as unreadable."""
+    meeting = Meeting("Board meeting", "2024-09-26")
+    decided = "The Board noted the position and the recovery actions."
+    decision = Decision(meeting, "Item 7 Finance report", "noted", decided,
+                        _source("minutes", _MINUTES, decided, ("Item", "Item 7 Finance report"), 1))
+    actions: tuple[Action, ...] = ()
+    notes = ["a register of interests (Item 9) has no readable rows"]
+    if with_actions:
+        def action(ref: str, text: str, owner: str, due: str, status: str) -> Action:
+            quote = text.split(".")[0]
+            return Action(meeting, ref, "2024-09-26", "Item 8 Quality", quote, owner, (owner,), due, "", status,
+                          _source("minutes", _MINUTES, quote, ("Item", "Item 8 Quality"), 2))
+        actions = (action("A/01", "The Board discussed the continuing healthcare (CHC) backlog", "Chief Nurse",
+                          "2024-08-01", "open"),
+                   action("A/02", "Item 9 Any other business", "Board Secretary", "2024-12-01", "open"),
+                   action("A/03", "Item 7 Finance report", "Chief Finance Officer", "2024-07-01", "complete"))
+    else:
+        notes.insert(0, "an action log (Item 8) has no readable rows")
+    stored = {"minutes": to_dict(DocumentRegisters(decisions=(decision,), actions=actions, notes=tuple(notes)))}
+    return Registers(list(documents), stored, {})
 
 
 class FakeAssistant:
@@ -114,6 +146,9 @@ class FakeAssistant:
 
     def organisations(self) -> list[str]:
         return sorted({d.organisation for d in self.docs if d.organisation})
+
+    def registers(self) -> Registers:
+        return fake_registers(self.docs, with_actions=False)
 
 
 async def wait_for(pilot, condition, timeout: float = 10.0, step: float = 0.02) -> None:

@@ -87,7 +87,6 @@ def compare(old: ParsedDocument, new: ParsedDocument) -> Changes:
 def compare_papers(corpus_dir: Path, index_dir: Path, old_path: str, new_path: str, *, update: bool = True,
                    progress=None) -> Changes:
     """Compare two papers of the index by their paths relative to the corpus (as `boardroom docs` lists them)."""
-    from ..errors import BoardroomError
     from ..store import IndexStore
 
     if update:
@@ -96,16 +95,23 @@ def compare_papers(corpus_dir: Path, index_dir: Path, old_path: str, new_path: s
         update_index(Path(corpus_dir), Path(index_dir), progress=progress)
     store = IndexStore.open(index_dir, model=None, dim=None)
     try:
-        by_path = {d.path: d for d in store.documents()}
-        parsed = []
-        for path in (old_path, new_path):
-            if path not in by_path:
-                raise BoardroomError(f"no such document in the index: {path} (see `boardroom docs`)")
-            doc = by_path[path]
-            parsed.append(ParsedDocument(doc, store.document_text(doc.doc_id), tuple(store.sections(doc.doc_id)),
-                                         store.page_offsets(doc.doc_id)))
+        return compare_stored(store, old_path, new_path)
     finally:
         store.close()
+
+
+def compare_stored(store, old_path: str, new_path: str) -> Changes:
+    """Compare two papers of an open index (`IndexStore`) by their paths relative to the corpus."""
+    from ..errors import BoardroomError
+
+    by_path = {d.path: d for d in store.documents()}
+    parsed = []
+    for path in (old_path, new_path):
+        if path not in by_path:
+            raise BoardroomError(f"no such document in the index: {path} (see `boardroom docs`)")
+        doc = by_path[path]
+        parsed.append(ParsedDocument(doc, store.document_text(doc.doc_id), tuple(store.sections(doc.doc_id)),
+                                     store.page_offsets(doc.doc_id)))
     if parsed[0].document.kind != parsed[1].document.kind:
         raise BoardroomError(f"{old_path} is a {parsed[0].document.kind} and {new_path} a {parsed[1].document.kind}: "
                              "compare two papers of the same kind")

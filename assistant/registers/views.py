@@ -55,6 +55,10 @@ class MeetingAttendance:
     quorate: Quorum | None
 
 
+# The words each register's notes use for what could not be read (see `extract` and the extractors).
+NOTE_SUBJECTS = {"actions": "action log", "attendance": "attendance", "interests": "register of interests"}
+
+
 class Registers:
     def __init__(self, documents: list[Document], stored: dict[str, dict], definitions: dict[str, str]):
         self.documents = {d.doc_id: d for d in documents}
@@ -82,8 +86,12 @@ class Registers:
             out += [Cited(e, self.documents[doc_id]) for e in getattr(registers, kind)]
         return out
 
-    def notes(self) -> list[tuple[Document, str]]:
-        return [(self.documents[d], n) for d, r in self._by_doc.items() for n in r.notes]
+    def notes(self, register: str | None = None) -> list[tuple[Document, str]]:
+        """Why registers came out empty, per paper; with `register` ("actions", "attendance", "interests"),
+        only the notes about that register."""
+        subject = NOTE_SUBJECTS.get(register or "")
+        return [(self.documents[d], n) for d, r in self._by_doc.items() for n in r.notes
+                if register is None or subject is not None and subject in n.lower()]
 
     # -- decisions ----------------------------------------------------------------------------------------
     def decisions(self, since: dt.date | None = None, until: dt.date | None = None,

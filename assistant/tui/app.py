@@ -23,7 +23,8 @@ from textual.screen import Screen
 from ..types import Chunk, Document, Filters
 from .dialogs import ExportScreen, FiltersScreen, HelpScreen
 from .formatting import filters_label
-from .screens import ChatScreen, DocumentsScreen, describe_error
+from .register_screens import ChangesScreen, RegistersScreen
+from .screens import ChatScreen, ComparePapers, DocumentsScreen, describe_error
 from .widgets import WIDE_AT
 
 # Called as factory(corpus_dir, index_dir, progress=callback) -> an object with Assistant's methods.
@@ -67,6 +68,7 @@ class BoardroomApp(App[None]):
         Binding("f1", "help", "Help"),
         Binding("ctrl+o", "documents", "Documents"),
         Binding("ctrl+f", "filters", "Filters"),
+        Binding("ctrl+r", "registers", "Registers"),
     ]
 
     def __init__(self, corpus_dir: Path, index_dir: Path, *, assistant_factory: AssistantFactory | None = None,
@@ -139,6 +141,14 @@ class BoardroomApp(App[None]):
                 self._doc_cache[doc_id] = cached
         return cached
 
+    def registers(self) -> Any:
+        """The opened index's registers (`assistant.registers.views.Registers`)."""
+        return self._require().registers()
+
+    def changes(self, old_path: str, new_path: str) -> Any:
+        """What changed between two papers (`assistant.registers.changes.Changes`)."""
+        return self._require().changes(old_path, new_path)
+
     def _require(self) -> Any:
         if self.assistant is None:
             from ..errors import BoardroomError
@@ -168,6 +178,14 @@ class BoardroomApp(App[None]):
     def action_documents(self) -> None:
         if self._ready_or_warn() and not isinstance(self.screen, DocumentsScreen):
             self.push_screen(DocumentsScreen())
+
+    def action_registers(self) -> None:
+        if self._ready_or_warn() and not isinstance(self.screen, RegistersScreen):
+            self.push_screen(RegistersScreen())
+
+    @on(ComparePapers)
+    def _compare(self, message: ComparePapers) -> None:
+        self.push_screen(ChangesScreen(message.old, message.new))
 
     def action_filters(self) -> None:
         if not self._ready_or_warn() or isinstance(self.screen, FiltersScreen):
@@ -222,6 +240,8 @@ class BoardroomApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("New conversation", "Forget the context and start again", self.action_new_conversation)
         yield SystemCommand("Documents", "Browse and read the papers", self.action_documents)
+        yield SystemCommand("Registers", "Decisions, actions, attendance and interests, each with its source",
+                            self.action_registers)
         yield SystemCommand("Filters", "Limit questions by organisation, kind or dates", self.action_filters)
         if not self.filters.is_empty():
             yield SystemCommand("Clear filters", "Questions look at all papers again", self.action_clear_filters)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..labels import reference_line
@@ -87,6 +87,29 @@ def context_window(text: str, chunk: Chunk, before: int = 2000, after: int = 200
         nl = text.rfind("\n", chunk.char_end, end)
         end = nl if nl >= 0 else end
     return start, end
+
+
+def overlap(offset: int, length: int, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The part of `span` (document offsets) inside a piece of the document shown from `offset` for `length`
+    characters, relative to the piece; None when they do not meet."""
+    if span is None:
+        return None
+    start, end = max(span[0], offset), min(span[1], offset + length)
+    return (start - offset, end - offset) if start < end else None
+
+
+def chunk_at(chunks: Sequence[Chunk], span: tuple[int, int]) -> int | None:
+    """The index of the chunk holding most of `span` (document offsets); when none overlaps it (the span
+    falls between chunks), the last chunk starting before it. None without chunks."""
+    best, best_len = None, 0
+    for i, chunk in enumerate(chunks):
+        inside = overlap(chunk.char_start, chunk.char_end - chunk.char_start, span)
+        if inside and inside[1] - inside[0] > best_len:
+            best, best_len = i, inside[1] - inside[0]
+    if best is not None:
+        return best
+    before = [i for i, c in enumerate(chunks) if c.char_start <= span[0]]
+    return before[-1] if before else (0 if chunks else None)
 
 
 def filters_label(filters: Filters) -> str:

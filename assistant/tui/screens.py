@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ..errors import BoardroomError
 from ..labels import date_label, pages_label, section_label
 from ..types import Answer, Chunk, Document, Filters, Turn
-from .formatting import answer_with_references, context_window, find_quote
+from .formatting import answer_with_references, chunk_at, context_window, find_quote, overlap
 from .widgets import (
     ChatLog,
     QuestionInput,
@@ -110,7 +110,7 @@ class ChatScreen(BoardroomScreen):
         yield StatusLine(id="status")
         yield QuestionInput(placeholder="Ask about the board papers…  (Enter to ask, ↑ for earlier questions)",
                             id="question")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # every key fits in 80 columns (Ctrl+P: welcome line)
 
     def on_mount(self) -> None:
         self.status.show("Loading the index…")
@@ -321,11 +321,15 @@ class PassageScreen(BoardroomScreen):
         Binding("n,right", "step(1)", "Next passage"),
     ]
 
-    def __init__(self, document: Document, *, chunk_id: str | None = None, quote: str = "", note: str = "") -> None:
+    def __init__(self, document: Document, *, chunk_id: str | None = None, quote: str = "", note: str = "",
+                 span: tuple[int, int] | None = None) -> None:
+        """Opens at the chunk `chunk_id` with `quote` highlighted, or at the chunk holding `span` (character
+        offsets into the document's text, as a register entry's source gives them) with that span highlighted."""
         super().__init__()
         self.document = document
         self.chunk_id = chunk_id
         self.quote = quote
+        self.span = span
         self.note = note
         self.text = ""
         self.chunks: list[Chunk] = []
@@ -366,6 +370,8 @@ class PassageScreen(BoardroomScreen):
             self.query_one("#before", Static).update(Text(self.text or "(this document has no text)"))
             return
         index = next((i for i, c in enumerate(self.chunks) if c.chunk_id == self.chunk_id), None)
+        if index is None and self.span is not None:
+            index = chunk_at(self.chunks, self.span)
         self.cited_index = index
         self.show_chunk(index or 0)
 
@@ -373,7 +379,12 @@ class PassageScreen(BoardroomScreen):
         self.index = index
         chunk = self.chunks[index]
         start, end = context_window(self.text, chunk)
-        self.highlight = find_quote(chunk.text, self.quote) if index == self.cited_index else None
+        cited = index == self.cited_index
+        span = self.span if cited else None
+        if span is not None:
+            self.highlight = overlap(chunk.char_start, len(chunk.text), span)
+        else:
+            self.highlight = find_quote(chunk.text, self.quote) if cited else None
         passage = Text(chunk.text)
         if self.highlight:
             passage.stylize(QUOTE_STYLE, *self.highlight)
@@ -387,12 +398,18 @@ class PassageScreen(BoardroomScreen):
         if self.note and index == self.cited_index:
             header.append(f"  ·  {self.note}", style="bold")
         self.query_one("#viewer-header", Static).update(header)
-        self.query_one("#before", Static).update(Text(self.text[start:chunk.char_start].rstrip("\n"), style="dim"))
+        before = Text(self.text[start:chunk.char_start].rstrip("\n"), style="dim")
+        after = Text(self.text[chunk.char_end:end].lstrip("\n"), style="dim")
+        for piece, offset in ((before, start), (after, end - len(after.plain))):  # a span running past the chunk
+            spill = overlap(offset, len(piece.plain), span)
+            if spill:
+                piece.stylize(QUOTE_STYLE, *spill)
+        self.query_one("#before", Static).update(before)
         box = self.query_one("#passage", Static)
         box.update(passage)
         box.border_title = section_label(chunk.section_path)
         box.border_subtitle = pages_label(chunk.page_start, chunk.page_end, doc)
-        self.query_one("#after", Static).update(Text(self.text[chunk.char_end:end].lstrip("\n"), style="dim"))
+        self.query_one("#after", Static).update(after)
         body = self.query_one("#viewer-body", VerticalScroll)
         self.call_after_refresh(body.scroll_to_widget, box, animate=False, top=True)
 
@@ -417,20 +434,31 @@ class DocumentsLoaded(Message):
     documents: list[Document]
 
 
+@dataclass
+class ComparePapers(Message):
+    """Two papers picked in the browser to see what changed from the older to the newer."""
+
+    old: Document
+    new: Document
+
+
 class DocumentsScreen(BoardroomScreen):
-    """The corpus by date; Enter reads a document, `a` restricts questions to it."""
+    """The corpus by date; Enter reads a document, `a` restricts questions to it, `c` on two compares them."""
 
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
         Binding("a", "only_this", "Ask only this document"),
+        Binding("c", "compare", "Compare two"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.documents: list[Document] = []
+        self.picked: Document | None = None  # the first of two papers to compare
 
     def compose(self) -> ComposeResult:
-        yield Static("Documents — Enter to read, a to ask only about one, Escape to go back", id="documents-title")
+        yield Static("Documents — Enter to read, a to ask only about one, c on two to compare them, Escape to go back",
+                     id="documents-title")
         yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -470,6 +498,18 @@ class DocumentsScreen(BoardroomScreen):
         doc = next((d for d in self.documents if d.doc_id == event.row_key.value), None)
         if doc is not None:
             self.app.push_screen(PassageScreen(doc))
+
+    def action_compare(self) -> None:
+        doc = self._current()
+        if doc is None:
+            return
+        if self.picked is None or self.picked.doc_id == doc.doc_id:
+            self.picked = doc
+            self.notify(f"Picked {doc.title}: press c on a second paper to see what changed.", timeout=5)
+            return
+        first, self.picked = self.picked, None
+        old, new = sorted((first, doc), key=lambda d: (d.date is None, d.date or 0))
+        self.post_message(ComparePapers(old, new))
 
     def action_only_this(self) -> None:
         doc = self._current()

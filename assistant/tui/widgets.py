@@ -177,7 +177,7 @@ class ChatLog(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(
             "Ask a question about the board papers. Every answer cites its document, item and page.\n"
-            "F1 help · Ctrl+O documents · Ctrl+F filters · Ctrl+P commands",
+            "F1 help · Ctrl+O documents · Ctrl+R registers · Ctrl+F filters · Ctrl+P commands",
             id="welcome",
         )
 

@@ -116,7 +116,7 @@ def build_baseline(corpus_dir: Path, cache_dir: Path, embedder: Embedder) -> Bas
     if meta_path.exists() and vec_path.exists():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         documents = [_document_of(d) for d in meta["documents"]]
-        chunks = [Chunk(**{**c, "section_path": ()}) for c in meta["chunks"]]
+        chunks = [Chunk(**_tuples(c)) for c in meta["chunks"]]
         with np.load(vec_path) as data:
             return BaselineIndex(documents, chunks, data["vectors"], embedder)
 
@@ -137,9 +137,13 @@ def _document_dict(doc: Document) -> dict:
     return {**asdict(doc), "date": doc.date.isoformat() if doc.date else None}
 
 
+def _tuples(d: dict) -> dict:
+    """JSON gives the data model's tuples back as lists."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+
+
 def _document_of(d: dict) -> Document:
-    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}  # JSON gives tuples back as lists
-    return Document(**{**fields, "date": dt.date.fromisoformat(d["date"]) if d["date"] else None})
+    return Document(**{**_tuples(d), "date": dt.date.fromisoformat(d["date"]) if d["date"] else None})
 
 
 def _write_atomic(path: Path, write) -> None:

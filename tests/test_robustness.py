@@ -139,7 +139,7 @@ def _answers(index: Path) -> tuple[str, int]:
 def test_kill_9_at_random_moments_of_a_large_build(tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
-    for i in range(24):
+    for i in range(32):
         (corpus / f"paper-{i:02d}.md").write_text(_paper(i))
     first = build_index(corpus, index, embedder=EMB)
     assert first.chunks_total >= 2000, first.chunks_total

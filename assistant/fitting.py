@@ -4,8 +4,8 @@ For every question of every corpus (dialog turns after their earlier turns) it r
 of each retrieval candidate (labelled: does it hold the evidence?), of each sentence the answer could
 quote (does it state the evidence?) and of the composed answer (is the question answerable here?). Then:
 
-- ranking: logistic regression (each weight bound to its feature's direction) of "holds the evidence" on
-  the candidates' features;
+- ranking: logistic regression (each weight bound to its feature's direction) on pairs of one question's
+  candidates, the one holding the evidence against each other: only the order within a question matters;
 - sentences: the same for "states the evidence", on the board-paper corpora and TAT-QA's labelled
   paragraphs (see `tatqa.py`);
 - abstention: logistic regression of "answerable" on the answer's features, with the questions of each
@@ -190,21 +190,27 @@ class Grouped:
         return np.array([len(self.y) / (len(counts) * counts[n]) for n in names])
 
     @cached_property
+    def question_rows(self) -> list[np.ndarray]:
+        """Each question's rows (in row order), the questions in the order they first appear."""
+        _, first, inverse = np.unique(self.question, return_index=True, return_inverse=True)
+        groups = np.split(np.argsort(inverse, kind="stable"), np.cumsum(np.bincount(inverse))[:-1])
+        return [groups[i] for i in np.argsort(first)]
+
+    @cached_property
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (labelled row, other row) pair of a question as the difference of their features, both ways
         round (labels 1 and 0), weighted so that each corpus has the same say and each of its questions an
         equal share of it, however many pairs it has."""
         diffs, weights = [], []
-        questions, inverse = np.unique(self.question, return_inverse=True)
-        per_corpus = Counter(q.split("/", 1)[0] for q in questions)
-        order = np.argsort(inverse, kind="stable")
-        for q, rows in zip(questions, np.split(order, np.cumsum(np.bincount(inverse))[:-1])):
+        corpus_of = [self.question[rows[0]].split("/", 1)[0] for rows in self.question_rows]
+        per_corpus = Counter(corpus_of)
+        for corpus, rows in zip(corpus_of, self.question_rows):
             good, other = rows[self.y[rows] == 1], rows[self.y[rows] == 0]
             if not len(good) or not len(other):
                 continue
             d = (self.x[good][:, None, :] - self.x[other][None, :, :]).reshape(-1, self.x.shape[1])
             diffs.append(d)
-            weights.append(np.full(len(d), 1.0 / (per_corpus[q.split("/", 1)[0]] * len(d))))
+            weights.append(np.full(len(d), 1.0 / (per_corpus[corpus] * len(d))))
         if not diffs:
             return np.zeros((0, self.x.shape[1])), np.zeros(0), np.zeros(0)
         x, w = np.vstack(diffs), np.concatenate(weights)
@@ -226,13 +232,11 @@ class Grouped:
     def ranking_quality(self, w: np.ndarray, k: int = 5) -> float:
         """Mean of recall@k and MRR of the first labelled row, over the questions."""
         total = 0.0
-        questions = list(dict.fromkeys(self.question))
-        for q in questions:
-            rows = self.question == q
+        for rows in self.question_rows:
             order = np.argsort(-(self.x[rows] @ w), kind="stable")
             first = int(np.flatnonzero(self.y[rows][order])[0])
             total += ((first < k) + 1.0 / (first + 1)) / 2
-        return total / max(1, len(questions))
+        return total / max(1, len(self.question_rows))
 
 
 def select_and_fit(data: Grouped, k: int) -> np.ndarray:

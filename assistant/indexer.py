@@ -216,8 +216,6 @@ def update_index(corpus_dir: Path, index_dir: Path, *, embedder: Embedder | None
                  progress: Progress | None = None) -> None:
     """Bring the index up to date before it is opened; when another build holds the lock, or the corpus
     folder is not here, the index is used as it is (IndexLocked or ReaderError only when there is none)."""
-    from .store import read_current
-
     try:
         build_index(corpus_dir, index_dir, embedder=embedder, progress=progress)
     except (IndexLocked, ReaderError):

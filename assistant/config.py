@@ -20,7 +20,7 @@ MODEL_MAX_TOKENS = 256
 # Bump when chunk boundaries or chunk context change: an index built by another version is rebuilt.
 # 5: chunks grouped from embedding pieces (up to 1,400 characters); PDFs carry printed page labels and pages
 #    read by OCR; files skipped as scans are read again.
-CHUNKER_VERSION = "5"
+CHUNKER_VERSION = "6"
 
 # Extensions with a reader. A legacy Word `.doc` is listed so that it is reported with a clear reason.
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".pptx", ".html", ".htm", ".eml", ".txt", ".md", ".doc")
@@ -53,3 +53,13 @@ LLM_TIMEOUT = 60.0  # seconds to wait for the server to connect, start answering
 LLM_MAX_TOKENS = int(os.environ.get("BOARDROOM_LLM_MAX_TOKENS", "400"))
 LLM_PASSAGES = 4  # the top passages sent to the model as numbered sources
 LLM_PASSAGE_CHARS = 1200  # of each passage's text (a chunk is about 800-1,000 characters)
+
+# Reflowing text laid out a line per paragraph (PDF-to-text conversions; see ingest/reflow.py).
+REFLOW_MIN_LINES = 50  # lines a file needs before its layout is judged
+REFLOW_SINGLE_SHARE = 0.9  # of its paragraphs that are one line
+REFLOW_CUT_SHARE = 0.5  # of those one-line paragraphs that stop mid-sentence
+REFLOW_RUNNING_HEAD_REPEATS = 5  # a short line seen this often is a running head, not text
+REFLOW_SMOOTHING = 2.0  # weight of a word's overall frequency against what is seen after the previous word
+REFLOW_SPAN = 12  # lines after which a chain with no new line is closed (the column ended)
+
+REFLOW_LAYOUT_CHANGE = 0.005  # chance that the layout (one column or two) changes from one line to the next

@@ -250,8 +250,11 @@ def _extra(obj: Any, columns: frozenset[str]) -> str:
 def _fields(extra: str) -> dict[str, Any]:
     if extra == "{}":
         return {}
-    # The data model uses tuples for sequences; JSON gives lists back.
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(extra).items()}
+    # The data model uses tuples for sequences (of tuples); JSON gives lists back.
+    def tuples(v: Any) -> Any:
+        return tuple(tuples(x) for x in v) if isinstance(v, list) else v
+
+    return {k: tuples(v) for k, v in json.loads(extra).items()}
 
 
 def document_definitions(text: str) -> dict[str, str]:

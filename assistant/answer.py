@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .concepts import Concepts, meta_words, passage_words, title_words, words_of
-from .intent import Intent, cues
+from .intent import Intent, cues, kinds_missing
 from .plan import CorpusView, QueryPlan, make_plan
 from .query import analyse, org_keys, period_end
 from .sentence_features import (
@@ -159,9 +159,10 @@ class ExtractiveAnswerer:
 
     def _answer_view(self, plan: QueryPlan, concepts: Concepts, essential: list[Scored],
                      covered: set[str]) -> AnswerView:
+        texts = [s.unit.text for s in essential]
         return AnswerView(concepts.share(covered), plan.asked_concepts.share(covered),
-                          max(s.similarity for s in essential),
-                          figures_missing(plan.facts.numbers, [s.unit.text for s in essential]))
+                          max(s.similarity for s in essential), figures_missing(plan.facts.numbers, texts),
+                          kinds_missing(texts, plan.intent, self.idf))
 
     def supported(self, view: AnswerView) -> bool:
         t = self.tuning

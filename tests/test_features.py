@@ -16,6 +16,7 @@ from assistant.features import Candidate, Pool, candidate_words, part_leaders, s
 from assistant.fitting import Grouped, best_threshold, select_and_fit
 from assistant.plan import CorpusView, identity_match, make_plan
 from assistant.query import analyse
+from assistant.intent import intent_of, kinds_missing
 from assistant.sentence_features import ABSTAIN_FEATURES, SENTENCE_FEATURES, AnswerView, UnitView, figures_missing
 from assistant.sentences import split_units
 from assistant.tuning import Tuning, load_tuning
@@ -161,10 +162,20 @@ def test_sentence_features_and_answer_features():
     values = {name: f(view) for name, f in SENTENCE_FEATURES.items()}
     assert values["support"] == 0.5 and values["similarity"] == 0.7 and values["cue"] == 0.12
     assert values["rank_support"] < values["support"]  # rank 3 weighs less than rank 1
-    answer = AnswerView(0.8, 0.6, 0.5, 0.5)
+    answer = AnswerView(0.8, 0.6, 0.5, 0.5, 1.0)
     assert {n: f(answer) for n, f in ABSTAIN_FEATURES.items()} == {"support": 0.8, "raw_support": 0.6,
-                                                                    "similarity": 0.5, "figures_missing": 0.5}
+                                                                    "similarity": 0.5, "figures_missing": 0.5,
+                                                                    "kinds_missing": 1.0}
     assert figures_missing(("5", "7"), ["Revenue was $5m."]) == 0.5 and figures_missing((), ["x"]) == 0.0
+
+
+def test_kinds_missing_is_the_share_of_what_was_asked_for_that_the_answer_lacks():
+    idf = lambda token: 1.0  # noqa: E731
+    when_and_how_much = intent_of("When was the target met, and how much was raised?")
+    assert kinds_missing(["The appeal raised £6.8m in March 2025."], when_and_how_much, idf) == 0.0
+    assert kinds_missing(["The appeal raised £6.8m.", "It was a success."], when_and_how_much, idf) == 0.5
+    assert kinds_missing(["The appeal was a success."], when_and_how_much, idf) == 1.0
+    assert kinds_missing(["Anything at all."], intent_of("Describe the appeal."), idf) == 0.0
 
 
 def test_tuning_round_trips_switches_features_off_and_refuses_unknown_settings(tmp_path):

@@ -46,7 +46,7 @@ def _layout(columns: int) -> tuple[str, set[tuple[int, int]], list[int]]:
                 y += 0.7  # the gap after a paragraph
         placed.sort()
         where = {}
-        for height, column, number, line in placed:
+        for _, column, number, line in placed:
             where[column, number] = len(lines)
             lines.append(line)
         for (column, number), index in where.items():

@@ -104,10 +104,11 @@ def _parsed(raw: RawText, doc_path: str, digest: str, meta: Metadata, fallback_t
         pages=len(raw.page_offsets) if raw.page_offsets is not None else None,
         page_labels=raw.page_labels, ocr_pages=raw.ocr_pages,
     )
-    sections = split_sections(raw.text, doc_id, meta.kind, title, raw.headings, raw.page_offsets)
+    links = continuations(raw.text)
+    sections = split_sections(raw.text, doc_id, meta.kind, title, raw.headings, raw.page_offsets, links)
     return ParsedDocument(document=document, text=raw.text, sections=sections,
                           page_offsets=raw.page_offsets, problems=raw.problems + tuple(problems),
-                          continuations=continuations(raw.text))
+                          continuations=links)
 
 
 def _attachments(raw: RawText, container: str, container_meta: Metadata) -> tuple[list[ParsedDocument], list[str]]:

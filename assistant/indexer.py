@@ -161,29 +161,37 @@ def build_index(
                 embedder = load_embedder()
                 timings["load_model"] = time.perf_counter() - t
                 t = time.perf_counter()
-            new_vecs = _embed_chunks(embedder, new_chunks, progress) if new_chunks else np.zeros((0, dim), np.float32)
+            new_vecs, new_pieces = (_embed_chunks(embedder, new_chunks, progress) if new_chunks
+                                    else (np.zeros((0, dim), np.float32), np.zeros((0, dim), np.float32)))
             timings["embed"] = time.perf_counter() - t
 
             # Assemble in corpus order and write a new build.
             t = time.perf_counter()
             entries: list[DocEntry] = []
             vec_parts: list[np.ndarray] = []
+            piece_parts: list[np.ndarray] = []
             texts: list[str] = []
-            offset = 0
+            offset = piece_offset = 0
             for rel in sorted(set(keep_docs) | set(fresh)):
                 for e in fresh.get(rel, ()):
+                    pieces = sum(len(c.pieces) + 1 for c in e.chunks)
                     vec_parts.append(new_vecs[offset : offset + len(e.chunks)])
+                    piece_parts.append(new_pieces[piece_offset : piece_offset + pieces])
                     offset += len(e.chunks)
+                    piece_offset += pieces
                     entries.append(e)
                 for doc_id in keep_docs.get(rel, ()):
                     e = kept[doc_id]
                     vec_parts.append(prev.vectors[prev.rows_of(doc_id)])  # type: ignore[union-attr]
+                    piece_parts.append(prev.piece_vectors_of(prev.rows_of(doc_id)))  # type: ignore[union-attr]
                     entries.append(DocEntry(e.parsed, e.chunks, files[rel].fingerprint, e.definitions, e.registers))
             for e in entries:
                 texts.extend(indexed_text(e.parsed.document, c) for c in e.chunks)
             vectors = np.concatenate(vec_parts) if vec_parts else np.zeros((0, dim), np.float32)
+            piece_vectors = np.concatenate(piece_parts) if piece_parts else np.zeros((0, dim), np.float32)
             tmp_dir = index_dir / f"{TMP_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
             write_build(tmp_dir, model=model, dim=dim, entries=entries, vectors=vectors, indexed_texts=texts,
+                        piece_vectors=piece_vectors,
                         problems=sorted(problems.values(), key=lambda p: p.path))
             final = index_dir / f"{BUILD_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.time_ns() % 10**6:06d}"
             os.rename(tmp_dir, final)
@@ -319,14 +327,15 @@ def _chunk(parsed):
     return chunk_document(parsed)
 
 
-def _embed_chunks(embedder: Embedder, chunks: list[tuple[Document, Chunk]], progress: Progress | None) -> np.ndarray:
-    """One vector a chunk: the normalised mean of its pieces' vectors (every piece within the encoder's
-    budget, so no part of a chunk goes unseen)."""
+def _embed_chunks(embedder: Embedder, chunks: list[tuple[Document, Chunk]],
+                  progress: Progress | None) -> tuple[np.ndarray, np.ndarray]:
+    """(one vector a chunk, one a piece): a chunk's vector is the normalised mean of its pieces' vectors
+    (every piece within the encoder's budget, so no part of a chunk goes unseen)."""
     pieces = [embedded_texts(document, chunk) for document, chunk in chunks]
     vectors = _embed(embedder, [t for texts in pieces for t in texts], progress)
     starts = np.cumsum([0] + [len(texts) for texts in pieces[:-1]])
     sums = np.add.reduceat(vectors, starts, axis=0)
-    return (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+    return (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)).astype(np.float32), vectors
 
 
 def _embed(embedder: Embedder, texts: list[str], progress: Progress | None) -> np.ndarray:

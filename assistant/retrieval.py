@@ -132,17 +132,18 @@ class Retriever:
             sims = self.store.vectors[np.array(missing, dtype=np.int64)] @ np.asarray(qvec, dtype=np.float32)
             for row, s in zip(missing, sims):
                 dense_at[row] = (None, float(s))
-        candidates = [self._candidate(row, dense_at.get(row), lexical_at.get(row), row in neighbours)
-                      for row in chosen]
+        pieces = self.store.best_piece(chosen, qvec)
+        candidates = [self._candidate(row, dense_at.get(row), lexical_at.get(row), float(piece), row in neighbours)
+                      for row, piece in zip(chosen, pieces)]
         return self._pool(plan, candidates), candidates
 
-    def _candidate(self, row: int, d, lx, is_near: bool) -> Candidate:
+    def _candidate(self, row: int, d, lx, piece: float, is_near: bool) -> Candidate:
         chunk = self.store.chunk(row)
         document = self.store.document(chunk.doc_id)
         units = split_units(Passage(chunk, document, 0.0, 0))
         words, heading_words, unit_words = candidate_words(chunk, document, units)
         return Candidate(row, chunk, document, d[1] if d else None, d[0] if d else None,
-                         lx[1] if lx else None, lx[0] if lx else None, is_near, words, heading_words,
+                         lx[1] if lx else None, lx[0] if lx else None, piece, is_near, words, heading_words,
                          self._around_words(row, chunk.doc_id), tuple(units), unit_words)
 
     def _around_words(self, row: int, doc_id: str) -> frozenset[str]:
@@ -160,6 +161,7 @@ class Retriever:
             concepts=plan.concepts.discounted(words),
             best_dense=max((c.dense for c in candidates if c.dense is not None), default=0.0),
             best_lexical=max((c.lexical for c in candidates if c.lexical is not None), default=0.0),
+            best_piece=max((c.dense_piece for c in candidates), default=0.0),
             idf=self.store.idf,
             part_leaders=part_leaders(plan, candidates, words, self.store.idf) if plan.parts else frozenset(),
             side_leaders=side_leaders(plan, candidates) if plan.sides else frozenset(),

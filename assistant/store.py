@@ -49,6 +49,8 @@ CURRENT = "current"
 META = "meta.json"
 DOCS_DB = "docs.sqlite"
 VECTORS = "vectors.npy"
+PIECE_VECTORS = "piece_vectors.npy"  # each chunk's embedding pieces' own vectors, chunk after chunk
+PIECE_STARTS = "piece_starts.npy"  # row i's pieces are piece_vectors[starts[i]:starts[i + 1]]
 ANN_INDEX = "vectors.faiss"
 BM25_DIR = "bm25"
 REGISTERS = "registers.json"
@@ -292,10 +294,13 @@ def write_build(
     problems: Sequence[Problem],
     approximate: bool | None = None,
     token_lists: Sequence[list[str]] | None = None,
+    piece_vectors: np.ndarray | None = None,
 ) -> BuildMeta:
     """Write a complete build into build_dir (which must be new). meta.json is written last.
 
-    `vectors` and `indexed_texts` have one row per chunk, in the order of `entries` and their chunks.
+    `vectors` and `indexed_texts` have one row per chunk, in the order of `entries` and their chunks;
+    `piece_vectors` one row per embedding piece of those chunks (`Chunk.pieces`), or None when each chunk
+    is one piece (its vector is then its piece's).
     `approximate` forces (True) or prevents (False) the approximate vector index; None chooses by size
     (`APPROX_MIN_ROWS`). `token_lists` may pass `lexical_tokens` of the indexed texts already computed.
     """
@@ -344,6 +349,13 @@ def write_build(
 
     _write_registers(build_dir / REGISTERS, entries, all_definitions)
     np.save(build_dir / VECTORS, vectors)
+    counts = [len(c.pieces) + 1 if piece_vectors is not None else 1 for e in entries for c in e.chunks]
+    starts = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64)
+    pieces = vectors if piece_vectors is None else np.ascontiguousarray(piece_vectors, dtype=np.float32)
+    if len(pieces) != starts[-1]:
+        raise ValueError(f"{len(pieces)} piece vectors for {starts[-1]} pieces")
+    np.save(build_dir / PIECE_VECTORS, pieces.reshape(-1, dim))
+    np.save(build_dir / PIECE_STARTS, starts)
     if approximate is None:
         approximate = n >= APPROX_MIN_ROWS
     vector_index, nprobe = "exact", 0
@@ -505,6 +517,10 @@ class IndexStore:
                          else np.zeros((0, meta.dim), dtype=np.float32))
         if self._vectors.shape != (self._chunk_count, meta.dim):
             raise IndexMismatch(f"{self.build_dir}: vectors do not match chunks; run `boardroom index`")
+        self._piece_starts = np.load(self.build_dir / PIECE_STARTS)
+        self._piece_vectors = _load_array(self.build_dir / PIECE_VECTORS)
+        if len(self._piece_starts) != self._chunk_count + 1 or len(self._piece_vectors) != self._piece_starts[-1]:
+            raise IndexMismatch(f"{self.build_dir}: piece vectors do not match chunks; run `boardroom index`")
         self._ann: Any = None
         if meta.vector_index != "exact" and self._chunk_count:
             import faiss
@@ -667,6 +683,23 @@ class IndexStore:
         return self._vectors
 
     # -- search ----------------------------------------------------------------------------------------
+    def piece_vectors_of(self, rows: np.ndarray) -> np.ndarray:
+        """The piece vectors of these rows, row after row (for copying a document into a new build)."""
+        starts = self._piece_starts
+        return np.concatenate([self._piece_vectors[starts[r]:starts[r + 1]] for r in rows]) if len(rows) \
+            else np.zeros((0, self.meta.dim), dtype=np.float32)
+
+    def best_piece(self, rows: Sequence[int], qvec: np.ndarray) -> np.ndarray:
+        """For each row, the highest similarity of one of its pieces to the query vector."""
+        if not len(rows):
+            return np.zeros(0, dtype=np.float32)
+        starts = self._piece_starts
+        spans = [(int(starts[r]), int(starts[r + 1])) for r in rows]
+        picked = np.concatenate([np.arange(a, b) for a, b in spans])
+        sims = self._piece_vectors[picked] @ np.asarray(qvec, dtype=np.float32)
+        cuts = np.cumsum([0] + [b - a for a, b in spans[:-1]])
+        return np.maximum.reduceat(sims, cuts)
+
     def dense_search(self, qvec: np.ndarray, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The k rows with the highest inner product with qvec, best first; optionally only among `rows`.
 

@@ -41,18 +41,20 @@ def plan_of(question: str, documents=DOCS, **kw):
 
 
 def candidate(text: str, doc: Document = ACME, row: int = 0, section=("Results",), dense=0.5, dense_rank=1,
-              lexical=4.0, lexical_rank=1, near=False, around: str = "") -> Candidate:
+              lexical=4.0, lexical_rank=1, near=False, around: str = "", piece: float | None = None) -> Candidate:
     chunk = Chunk(f"{doc.doc_id}:{row:05d}", doc.doc_id, text, 1, 1, section, 0, len(text))
     units = split_units(Passage(chunk, doc, 0.0, 0))
     words, heading_words, unit_words = candidate_words(chunk, doc, units)
-    return Candidate(row, chunk, doc, dense, dense_rank, lexical, lexical_rank, near, words, heading_words,
+    return Candidate(row, chunk, doc, dense, dense_rank, lexical, lexical_rank,
+                     piece if piece is not None else (dense or 0.0), near, words, heading_words,
                      words_of(around), tuple(units), unit_words)
 
 
 def pool_of(plan, candidates, **kw) -> Pool:
     return Pool(plan, plan.concepts.discounted([c.words for c in candidates]),
                 max(c.dense for c in candidates if c.dense is not None),
-                max(c.lexical for c in candidates if c.lexical is not None), idf, **kw)
+                max(c.lexical for c in candidates if c.lexical is not None),
+                max(c.dense_piece for c in candidates), idf, **kw)
 
 
 def test_retriever_scores_are_relative_to_the_pool_and_absent_is_zero():
@@ -64,6 +66,9 @@ def test_retriever_scores_are_relative_to_the_pool_and_absent_is_zero():
     assert F.lexical(pool, best) == 1.0 and F.lexical(pool, other) == 0.0
     assert F.dense_rank(pool, best) == 1.0 and 0 < F.dense_rank(pool, candidate("x", dense_rank=10)) < 1
     assert F.lexical_rank(pool, other) == 0.0
+    table = candidate("Costs rose. Revenue by segment ...", row=2, dense=0.4, piece=0.9)
+    pool = pool_of(plan, [best, other, table])
+    assert F.dense_piece(pool, table) == 0.0 and F.dense_piece(pool, best) == pytest.approx(-0.1)
 
 
 def test_coverage_prefers_the_passage_holding_every_facet_in_one_sentence():

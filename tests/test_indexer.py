@@ -59,6 +59,11 @@ def test_first_build_indexes_every_file(tmp_path):
     expected = np.array([EMB.embed(texts).sum(axis=0) for texts in pieces])
     expected /= np.linalg.norm(expected, axis=1, keepdims=True)
     np.testing.assert_allclose(store.vectors, expected, atol=1e-6)
+    # Each piece's own vector is kept too: a chunk's best piece is scored against a question.
+    several = next(i for i, texts in enumerate(pieces) if len(texts) > 1)
+    np.testing.assert_allclose(store.piece_vectors_of(np.array([several])), EMB.embed(pieces[several]), atol=1e-6)
+    q = EMB.embed([pieces[several][-1]])[0]
+    assert store.best_piece([several], q)[0] == pytest.approx(1.0, abs=1e-5)
     assert seen[-1][1] == seen[-1][2] == sum(map(len, pieces))  # progress ends with every piece embedded
 
 
@@ -88,6 +93,8 @@ def test_noop_touch_change_add_remove(tmp_path):
     assert report.chunks_embedded == len(after["estates.md"]) + len(after["finance.md"])
     assert report.chunks_total == store.chunk_count
     np.testing.assert_array_equal(after["quality.md"], before["quality.md"])  # copied, not re-embedded
+    quality = next(store.rows_of(d.doc_id) for d in store.documents() if d.path == "quality.md")
+    assert len(store.piece_vectors_of(quality)) == sum(len(store.chunk(r).pieces) + 1 for r in quality)
     assert "people.txt" not in after
     assert list(iter_builds(index)) == [read_current(index)]  # the old build is gone
 

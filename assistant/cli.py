@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", type=_start_date, help="only decisions of meetings on or after YYYY-MM-DD (or YYYY-MM, YYYY)")
     p.add_argument("--until", type=_end_date, help="only decisions of meetings on or before YYYY-MM-DD (or YYYY-MM, YYYY)")
     p.add_argument("--org", action="append", default=[], help="only papers of this organisation (repeatable)")
+    p.add_argument("--all", action="store_true", help="also the papers a meeting only received or noted")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_decisions)
 
@@ -530,11 +531,13 @@ def _cmd_decisions(args: argparse.Namespace) -> int:
     registers = _registers(args)
     filters = build_filters(list(registers.documents.values()), args.corpus, organisations=args.org,
                             since=args.since, until=args.until)  # an unknown organisation is an error
-    found = registers.decisions(filters.since, filters.until, filters.organisations)
+    found = registers.decisions(filters.since, filters.until, filters.organisations, noted=args.all)
     if args.json:
         _print_json([views.decision_dict(c) for c in found])
     else:
-        print_decisions(_console(), found, registers.notes())
+        noted = 0 if args.all else len(registers.decisions(filters.since, filters.until, filters.organisations,
+                                                            noted=True)) - len(found)
+        print_decisions(_console(), found, registers.notes(), noted_left_out=noted)
     return 0
 
 

@@ -95,13 +95,16 @@ class Registers:
 
     # -- decisions ----------------------------------------------------------------------------------------
     def decisions(self, since: dt.date | None = None, until: dt.date | None = None,
-                  organisations: tuple[str, ...] = ()) -> list[Cited]:
+                  organisations: tuple[str, ...] = (), noted: bool = False) -> list[Cited]:
         """Decisions of meetings from `since` to `until`, in papers of any of `organisations` (as the search
-        filters match them: "Derbyshire ICB" is "Derby and Derbyshire ICB"), oldest first."""
+        filters match them: "Derbyshire ICB" is "Derby and Derbyshire ICB"), oldest first. Papers the meeting
+        only received or noted are left out unless `noted`."""
         from ..retrieval import same_organisation
 
         out = []
         for c in self._all("decisions"):
+            if not noted and c.entry.kind == "noted":
+                continue
             when = _date(c.entry.meeting.date) or c.document.date
             if since and (when is None or when < since) or until and (when is None or when > until):
                 continue
@@ -209,7 +212,8 @@ def citation_label(source: Source, document: Document) -> str:
 
 def decision_dict(c: Cited) -> dict:
     d: Decision = c.entry  # type: ignore[assignment]
-    return {"date": d.meeting.date, "meeting": d.meeting.name, "item": d.item, "verb": d.verb, "decision": d.text,
+    return {"date": d.meeting.date, "meeting": d.meeting.name, "item": d.item, "verb": d.verb, "kind": d.kind,
+            "decision": d.text,
             "organisation": c.document.organisation, "citation": citation_dict(d.source, c.document)}
 
 

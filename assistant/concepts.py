@@ -100,6 +100,12 @@ class Concepts:
             weights[key] = self.weights[key] * factor
         return Concepts(weights, self.alternatives)
 
+    def restricted(self, keys) -> "Concepts":
+        """Only the concepts in `keys`, with their weights."""
+        keep = set(keys)
+        return Concepts({k: w for k, w in self.weights.items() if k in keep},
+                        {k: a for k, a in self.alternatives.items() if k in keep})
+
     def names_met(self, covered: set[str] | frozenset[str]) -> bool:
         """Whether every concept the question wrote as a name (capitalised, matched as written) is covered."""
         return all(key in covered for key, alts in self.alternatives.items()

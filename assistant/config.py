@@ -53,3 +53,9 @@ LLM_TIMEOUT = 60.0  # seconds to wait for the server to connect, start answering
 LLM_MAX_TOKENS = int(os.environ.get("BOARDROOM_LLM_MAX_TOKENS", "400"))
 LLM_PASSAGES = 4  # the top passages sent to the model as numbered sources
 LLM_PASSAGE_CHARS = 1200  # of each passage's text (a chunk is about 800-1,000 characters)
+
+# Questions answered from the registers (register_answer.py).
+# The weighted share of a question's topic words (those that do not just name a register, a person or a time)
+# that a register entry must carry to answer it; below it, the question goes to ordinary retrieval.
+REGISTER_TOPIC_SHARE = 0.6
+REGISTER_ANSWER_ROWS = 25  # entries an answer lists; the rest are counted ("… and 4 more in the register")

@@ -107,15 +107,27 @@ class Assistant:
         an index built before registers existed)."""
         if plan.register is None:
             return None
+        from .errors import IndexMismatch
+
+        try:
+            return self.register_answerer().answer(question, plan, filters, passages)
+        except IndexMismatch:
+            return None
+
+    def register_answerer(self):
+        """Answers from the registers of the opened index, cited like answers (made once). Raises
+        IndexMismatch for an index built before registers existed."""
         if self._register_answerer is None:
-            from .errors import IndexMismatch
             from .register_answer import RegisterAnswerer
 
-            try:
-                self._register_answerer = RegisterAnswerer(self.registers(), self.store.chunks_of)
-            except IndexMismatch:
-                return None
-        return self._register_answerer.answer(question, plan, filters, passages)
+            self._register_answerer = RegisterAnswerer(self.registers(), self.store.chunks_of)
+        return self._register_answerer
+
+    def register_sections(self, registers: Sequence[str]) -> list[Turn]:
+        """A briefing's register sections, each as a turn whose answer cites its entries: the open actions,
+        recent decisions, the latest meeting's attendance, the declarations of interest."""
+        answerer = self.register_answerer()
+        return [Turn(answer.question, answer) for answer in (answerer.section(r) for r in registers)]
 
     def retrieve(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(),
                  k: int = PASSAGES_RETURNED) -> tuple[list[Passage], QueryPlan]:

@@ -62,11 +62,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_tuning(p)
     p.set_defaults(func=_cmd_search)
 
-    p = sub.add_parser("brief", help="write a Markdown briefing answering a file of questions (one a line)")
+    p = sub.add_parser("brief", help="write a Markdown briefing answering a file of questions (one a line), "
+                       "with register sections if asked")
     _add_dirs(p)
-    p.add_argument("questions", type=Path, help="text file, one question per line (blank lines and # comments skipped)")
+    p.add_argument("questions", type=Path, nargs="?", help="text file, one question per line (blank lines and "
+                   "# comments skipped); may be left out with --registers")
     p.add_argument("-o", "--output", type=Path, required=True, help="the briefing to write (Markdown)")
     p.add_argument("--title", default="Briefing")
+    p.add_argument("--registers", type=_register_names, default=(), metavar="LIST",
+                   help="sections after the answers, comma-separated: actions (the open ones), decisions (of the "
+                   f"{config.BRIEF_DECISION_DAYS} days up to the latest one), attendance (the latest minuted "
+                   "meeting), interests")
     p.set_defaults(func=_cmd_brief)
 
     p = sub.add_parser("eval", help="score answers and retrieval on a question file with verified evidence")
@@ -287,25 +293,46 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _register_names(value: str) -> tuple[str, ...]:
+    from .register_query import REGISTERS
+
+    names = tuple(dict.fromkeys(n.strip().lower() for n in value.split(",") if n.strip()))
+    unknown = [n for n in names if n not in REGISTERS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown register {', '.join(unknown) or repr(value)}; choose from: "
+                                         f"{', '.join(REGISTERS)}")
+    return names
+
+
 def _cmd_brief(args: argparse.Namespace) -> int:
     from .export import briefing_markdown
     from .types import Turn
 
-    try:
-        lines = args.questions.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise BoardroomError(f"cannot read {args.questions}: {exc.strerror or exc}") from exc
-    questions = [q.strip() for q in lines if q.strip() and not q.lstrip().startswith("#")]
-    if not questions:
-        raise BoardroomError(f"{args.questions} holds no questions")
+    if args.questions is None and not args.registers:
+        raise BoardroomError("give a file of questions, or --registers (or both)")
+    questions = _brief_questions(args.questions) if args.questions is not None else []
     assistant = _open(args)
     turns: list[Turn] = []
     for q in questions:
         turns.append(Turn(q, assistant.ask(q, tuple(turns))))
-    args.output.write_text(briefing_markdown(turns, args.title), encoding="utf-8")
+    sections = assistant.register_sections(args.registers) if args.registers else []
+    args.output.write_text(briefing_markdown([*turns, *sections], args.title), encoding="utf-8")
     answered = sum(not t.answer.abstained for t in turns)
-    print(f"Wrote {args.output}: {len(turns)} questions, {answered} answered from the papers.")
+    parts = [f"{len(turns)} questions, {answered} answered from the papers"] if questions else []
+    parts += [f"register sections: {', '.join(args.registers)}"] if sections else []
+    print(f"Wrote {args.output}: {'; '.join(parts)}.")
     return 0
+
+
+def _brief_questions(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BoardroomError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    questions = [q.strip() for q in lines if q.strip() and not q.lstrip().startswith("#")]
+    if not questions:
+        raise BoardroomError(f"{path} holds no questions")
+    return questions
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:

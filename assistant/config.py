@@ -59,3 +59,5 @@ LLM_PASSAGE_CHARS = 1200  # of each passage's text (a chunk is about 800-1,000 c
 # that a register entry must carry to answer it; below it, the question goes to ordinary retrieval.
 REGISTER_TOPIC_SHARE = 0.6
 REGISTER_ANSWER_ROWS = 25  # entries an answer lists; the rest are counted ("… and 4 more in the register")
+BRIEF_DECISION_DAYS = 90  # `brief --registers decisions`: the decisions of this many days up to the latest one
+REGISTER_QUOTE_CHARS = 80  # an entry is cited where it begins when at least this much of it (or all) lies there

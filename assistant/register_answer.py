@@ -42,33 +42,44 @@ class Line:
 
 @dataclass(frozen=True)
 class Scope:
-    """What the question narrows a register to, besides people: papers, dates and topic."""
+    """What a register is narrowed to, besides people: papers, dates and topic."""
 
-    plan: QueryPlan
-    query: RegisterQuery
-    filters: Filters
-    topic: Concepts
+    filters: Filters = Filters()
+    organisations: tuple[str, ...] = ()  # bodies the question names
+    dates: tuple[dt.date, ...] = ()  # days the question names
+    months: tuple[int, ...] = ()  # months it names, of the years it names or of any year
+    periods: tuple[str, ...] = ()  # financial years
+    years: tuple[int, ...] = ()
+    span: tuple[dt.date, dt.date] | None = None  # a range of days (a briefing's "recent decisions")
+    topic: Concepts = Concepts({}, {})
+
+    @classmethod
+    def of(cls, plan: QueryPlan, rq: RegisterQuery, filters: Filters, topic: Concepts) -> Scope:
+        facts = plan.facts
+        return cls(filters, plan.named_organisations, facts.dates, rq.months, facts.periods, tuple(facts.years),
+                   topic=topic)
 
     def admits(self, document: Document) -> bool:
-        named = self.plan.named_organisations
+        named = self.organisations
         return admits(self.filters, document) and (not named or any(same_organisation(document.organisation, o)
                                                                      for o in named))
 
     def when(self, day: dt.date | None) -> bool:
         """Whether a date is within what the question names: a day, a month (of a year, or of any year when
-        it names none), a financial year, a year. Everything passes when it names no time."""
-        facts, months = self.plan.facts, self.query.months
-        if not (facts.dates or months or facts.periods or facts.years):
+        it names none), a financial year, a year, a range. Everything passes when it names no time."""
+        if not (self.dates or self.months or self.periods or self.years or self.span):
             return True
         if day is None:
             return False
-        if facts.dates:
-            return day in facts.dates
-        if months:
-            return day.month in months and (not facts.years or day.year in facts.years)
-        if facts.periods:
-            return period_of(day.year, day.month) in facts.periods
-        return day.year in facts.years
+        if self.span:
+            return self.span[0] <= day <= self.span[1]
+        if self.dates:
+            return day in self.dates
+        if self.months:
+            return day.month in self.months and (not self.years or day.year in self.years)
+        if self.periods:
+            return period_of(day.year, day.month) in self.periods
+        return day.year in self.years
 
     def about(self, text: str) -> bool:
         """Whether an entry's words carry enough of the question's topic (always, when it has none)."""
@@ -93,9 +104,30 @@ class RegisterAnswerer:
         if rq is None:
             return None
         people = self._people(rq)
-        scope = Scope(plan, rq, filters, rq.topic_without([*people, *plan.named_organisations]))
+        scope = Scope.of(plan, rq, filters, rq.topic_without([*people, *plan.named_organisations]))
         title, lines = getattr(self, f"_{rq.register}")(rq, people, scope)
         return self._render(question, title, lines, retrieved) if lines else None
+
+    def section(self, register: str) -> Answer:
+        """A briefing's section on a register, cited like an answer: the open actions, the decisions of the
+        weeks up to the latest one (`config.BRIEF_DECISION_DAYS`), the latest minuted meeting's
+        attendance, or every declaration of interest. Says so when the register holds none."""
+        scope, rq = Scope(), RegisterQuery(register)
+        if register == "actions":
+            rq, heading = RegisterQuery(register, statuses=("open",)), "Open actions"
+        elif register == "decisions":  # up to the latest decision recorded
+            end = max((iso_date(c.entry.meeting.date) or c.document.date or dt.date.min
+                       for c in self.registers.decisions()), default=dt.date.min)
+            start = end - dt.timedelta(days=config.BRIEF_DECISION_DAYS)
+            scope = Scope(span=(start, end))
+            heading = f"Decisions from {start.strftime('%-d %b %Y')} to {end.strftime('%-d %b %Y')}"
+        elif register == "attendance":
+            rq, heading = RegisterQuery(register, latest=True), "Attendance at the latest minuted meeting"
+        else:
+            heading = "Declarations of interest"
+        title, lines = getattr(self, f"_{register}")(rq, [], scope)
+        answer = self._render(heading, title, lines, (), limit=len(lines)) if lines else None
+        return answer or Answer(heading, f"None in the papers' {register} register.", (), (), False)
 
     # -- people -------------------------------------------------------------------------------------------
     def _people(self, rq: RegisterQuery) -> list[str]:
@@ -147,27 +179,33 @@ class RegisterAnswerer:
         meetings = [m for m in self.registers.attendance()
                     if scope.admits(m.document) and scope.when(iso_date(m.meeting.date) or m.document.date)
                     and scope.about(f"{m.meeting.name} {m.document.title}")]
-        meetings = _latest(meetings, lambda m: m.meeting.date) if rq.latest else meetings
-        # A named person's attendance is shown whatever it was: "Did X attend?" is answered by "apologies".
-        statuses = () if people else tuple(s for s in rq.statuses if s != "quorum")
-        lines = []
-        for m in meetings:
-            heading = f"{m.meeting.name} ({day_label(m.meeting.date)})"
-            if "quorum" in rq.statuses and m.quorate is not None:
-                lines.append(Line(f"quorate: {'yes' if m.quorate.quorate else 'no'}", m.quorate.source, m.document,
-                                  heading))
-            if rq.statuses == ("quorum",) and not people:
-                continue
-            for p in m.people:
-                if statuses and p.status not in statuses:
-                    continue
-                if people and not any(self.registers.is_person(name, who) for who in people
-                                      for name in (p.person, *p.represented_by)):
-                    continue
-                lines.append(Line(_attendee_line(p), p.source, m.document, heading))
+        by_meeting = [(m, self._attendance_lines(m, rq, people)) for m in meetings]
+        by_meeting = [(m, lines) for m, lines in by_meeting if lines]
+        if rq.latest:  # the last meeting that records what was asked
+            by_meeting = _latest(by_meeting, lambda pair: pair[0].meeting.date)
+        lines = [line for _, meeting_lines in by_meeting for line in meeting_lines]
         what = "Attendance" if people else " and ".join(ATTENDANCE_TITLES[s] for s in rq.statuses) or "Attendance"
         whose = f" of {self._who(people)}" if people else ""
         return f"{what}{whose}, as the minutes record it:", lines
+
+    def _attendance_lines(self, m, rq: RegisterQuery, people: list[str]) -> list[Line]:
+        """One meeting's quorum and attendees as the question asks for them. A named person's attendance is
+        shown whatever it was: "Did X attend?" is answered by "apologies"."""
+        heading = f"{m.meeting.name} ({day_label(m.meeting.date)})"
+        lines = []
+        if "quorum" in rq.statuses and m.quorate is not None:
+            lines.append(Line(f"quorate: {'yes' if m.quorate.quorate else 'no'}", m.quorate.source, m.document, heading))
+        if rq.statuses == ("quorum",) and not people:
+            return lines
+        statuses = () if people else tuple(s for s in rq.statuses if s != "quorum")
+        for p in m.people:
+            if statuses and p.status not in statuses:
+                continue
+            if people and not any(self.registers.is_person(name, who) for who in people
+                                  for name in (p.person, *p.represented_by)):
+                continue
+            lines.append(Line(_attendee_line(p), p.source, m.document, heading))
+        return lines
 
     def _decisions(self, rq: RegisterQuery, people: list[str], scope: Scope) -> tuple[str, list[Line]]:
         found = [c for c in self.registers.decisions(noted=rq.noted)
@@ -196,10 +234,11 @@ class RegisterAnswerer:
         return _counted(len(lines), "declaration") + f" of interest{whose}:", lines
 
     # -- the answer ---------------------------------------------------------------------------------------
-    def _render(self, question: str, title: str, lines: list[Line], retrieved: Sequence[Passage]) -> Answer | None:
-        """The lines under their headings, each with the [n] of the passage holding it; passages are the
-        cited ones first, then the retrieved ones."""
-        shown, left = lines[:config.REGISTER_ANSWER_ROWS], len(lines) - config.REGISTER_ANSWER_ROWS
+    def _render(self, question: str, title: str, lines: list[Line], retrieved: Sequence[Passage],
+                limit: int = config.REGISTER_ANSWER_ROWS) -> Answer | None:
+        """The first `limit` lines under their headings, each with the [n] of the passage holding it;
+        passages are the cited ones first, then the retrieved ones."""
+        shown, left = lines[:limit], len(lines) - limit
         numbers: dict[str, int] = {}
         cited: dict[int, tuple[Chunk, Document, list[str]]] = {}
         text = [title]
@@ -230,15 +269,20 @@ class RegisterAnswerer:
         return Answer(question, "\n".join(text), citations, tuple(passages), False)
 
     def _chunk_of(self, source: Source) -> Chunk | None:
-        """The passage that holds most of the span an entry was read from."""
+        """The passage where the span an entry was read from begins (its reference, its first words), or the
+        one holding most of it when only a few characters of it fall in the first."""
         if source.doc_id not in self._chunks:
             self._chunks[source.doc_id] = self._chunks_of(source.doc_id)
 
         def overlap(c: Chunk) -> int:
             return min(c.char_end, source.char_end) - max(c.char_start, source.char_start)
 
-        best = max(self._chunks[source.doc_id], key=overlap, default=None)
-        return best if best is not None and overlap(best) > 0 else None
+        holding = [c for c in self._chunks[source.doc_id] if overlap(c) > 0]
+        if not holding:
+            return None
+        first = min(holding, key=lambda c: c.char_start)
+        enough = min(config.REGISTER_QUOTE_CHARS, source.char_end - source.char_start)
+        return first if overlap(first) >= enough else max(holding, key=overlap)
 
 
 def _action_line(a, overdue: bool) -> str:

@@ -169,3 +169,32 @@ def test_ask_on_the_command_line_answers_from_the_registers(sample_index):
     assert data["abstained"] is False and data["answer"].startswith("10 open actions (as at 30 Jul 2025")
     assert all(c["quote"].split(" … ")[0] in c["text"] for c in data["citations"])
     assert {c["n"] for c in data["citations"]} == set(range(1, len(data["citations"]) + 1))
+
+
+def test_briefing_sections_of_the_registers(sample_assistant):
+    actions, decisions, attendance = sample_assistant.register_sections(["actions", "decisions", "attendance"])
+    assert actions.question == "Open actions" and actions.answer.text.startswith("10 open actions")
+    _cited_exactly(actions.answer)
+    assert decisions.question == "Decisions from 19 Jul 2024 to 17 Oct 2024"  # 90 days up to the latest decision
+    _cited_exactly(decisions.answer)
+    assert "the Committee approved the SBAF" in decisions.answer.text.replace("The Committee", "the Committee")
+    assert "**Minutes of meeting held on 26th September 2024 (26 Sep 2024)**" in attendance.answer.text
+    _cited_exactly(attendance.answer)
+
+
+@pytest.mark.slow
+def test_brief_with_register_sections_cites_them_like_the_answers(sample_index, tmp_path):
+    questions, out = tmp_path / "q.txt", tmp_path / "brief.md"
+    questions.write_text("Who chairs the ICB Remuneration Committee?\n")
+    cmd = [sys.executable, "-m", "assistant.cli", "brief", str(questions), "--registers", "actions,decisions",
+           "-o", str(out), "--corpus", str(CORPUS), "--index", str(sample_index)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "1 questions, 1 answered from the papers; register sections: actions, decisions" in result.stdout
+    text = out.read_text()
+    assert "## 2. Open actions" in text and "## 3. Decisions from 19 Jul 2024 to 17 Oct 2024" in text
+    marks = {m for line in text.splitlines() if line.startswith("- ") for m in line.split("[^")[1:]}
+    assert marks and all(f"[^{m.rstrip(']')}]: *" in text for m in marks)  # each entry's reference is listed
+    bad = subprocess.run([*cmd[:4], "--registers", "minutes", "-o", str(out)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown register minutes; choose from: actions, attendance, decisions, " \
+                                   "interests" in bad.stderr

@@ -19,7 +19,7 @@ from .conversation import resolve
 from .people import person_names
 from .plan import CorpusView, QueryPlan, make_plan
 from .query import analyse, numeral_variants
-from .store import lexical_tokens
+from .lexical import lexical_tokens
 from .tuning import Tuning, load_tuning
 from .types import Answer, Chunk, Document, Filters, Passage, Section, Turn
 

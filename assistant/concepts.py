@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .query import STOPWORDS, QueryFacts
-from .store import lexical_tokens
+from .lexical import lexical_tokens
 from .types import Chunk, Document, Passage
 
 

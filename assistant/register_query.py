@@ -19,7 +19,7 @@ from functools import lru_cache
 from .concepts import EXACT, Concepts
 from .people import is_initials, person_names
 from .query import GENERIC_ORG_WORDS, MONTHS, QueryFacts
-from .store import lexical_tokens
+from .lexical import lexical_tokens
 
 REGISTERS = ("actions", "attendance", "decisions", "interests")
 

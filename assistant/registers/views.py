@@ -186,17 +186,17 @@ class Registers:
 def open_registers(corpus_dir: Path, index_dir: Path, *, update: bool = True, progress=None) -> Registers:
     """The registers of the index at index_dir, first brought up to date with the corpus when `update` (the
     encoder is loaded only if a new or changed paper has to be embedded)."""
-    from ..store import IndexStore
+    from ..catalogue import Catalogue
 
     if update:
         from ..indexer import update_index
 
         update_index(Path(corpus_dir), Path(index_dir), progress=progress)
-    store = IndexStore.open(index_dir, model=None, dim=None)
+    catalogue = Catalogue.open(index_dir, model=None, dim=None)  # the records only: no vectors, no numpy
     try:
-        return Registers.from_store(store)
+        return Registers.from_store(catalogue)
     finally:
-        store.close()
+        catalogue.close()
 
 
 # -- JSON ----------------------------------------------------------------------------------------------------

@@ -61,5 +61,12 @@ REFLOW_CUT_SHARE = 0.5  # of those one-line paragraphs that stop mid-sentence
 REFLOW_RUNNING_HEAD_REPEATS = 5  # a short line seen this often is a running head, not text
 REFLOW_SMOOTHING = 2.0  # weight of a word's overall frequency against what is seen after the previous word
 REFLOW_SPAN = 12  # lines after which a chain with no new line is closed (the column ended)
-
 REFLOW_LAYOUT_CHANGE = 0.005  # chance that the layout (one column or two) changes from one line to the next
+
+# Questions answered from the registers (register_answer.py).
+# The weighted share of a question's topic words (those that do not just name a register, a person or a time)
+# that a register entry must carry to answer it; below it, the question goes to ordinary retrieval.
+REGISTER_TOPIC_SHARE = 0.6
+REGISTER_ANSWER_ROWS = 25  # entries an answer lists; the rest are counted ("… and 4 more in the register")
+BRIEF_DECISION_DAYS = 90  # `brief --registers decisions`: the decisions of this many days up to the latest one
+REGISTER_QUOTE_CHARS = 80  # an entry is cited where it begins when at least this much of it (or all) lies there

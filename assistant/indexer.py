@@ -17,28 +17,30 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
-
-import numpy as np
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from . import config
-from .context import embedded_texts, indexed_text
-from .embedding import Embedder
-from .errors import IndexLocked, IndexMismatch, IndexMissing, ReaderError
-from .types import Chunk, Document
-from .store import (
+from .catalogue import (
     BUILD_PREFIX,
+    Catalogue,
     DocEntry,
     Fingerprint,
-    IndexStore,
     Problem,
     document_definitions,
     document_registers,
     read_current,
-    switch_current,
     update_stats,
-    write_build,
 )
+from .errors import IndexLocked, IndexMismatch, IndexMissing, ReaderError
+from .types import Chunk, Document
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .embedding import Embedder
+
+# numpy, the store's writing and the encoder are imported only when there is something to read or embed:
+# checking that an index is up to date (what every command does first) stays quick.
 
 # progress(stage, done, total): stage is READING (files) or EMBEDDING (pieces of chunks, see chunking).
 Progress = Callable[[str, int, int], None]
@@ -97,6 +99,7 @@ def build_index(
     timings: dict[str, float] = {}
     with _build_lock(index_dir):
         prev, full_reason = _previous(index_dir, model, dim)
+        prev_vectors = None  # the previous build's vectors, opened when documents are kept
         try:
             files = _scan(corpus_dir)
             by_path = prev.fingerprints() if prev else {}
@@ -134,6 +137,11 @@ def build_index(
                 return _noop_report(prev, t0, files)
 
             # Read and chunk what is new or changed.
+            import numpy as np
+
+            from .context import indexed_text
+            from .store import IndexStore, switch_current, write_build
+
             t = time.perf_counter()
             fresh: dict[str, list[DocEntry]] = {}  # relative path -> the file's documents (an e-mail's several)
             problems = dict(keep_problems)
@@ -152,6 +160,7 @@ def build_index(
             # Embed the new chunks; copy the vectors of unchanged documents.
             t = time.perf_counter()
             kept = prev.entries([d for ids in keep_docs.values() for d in ids]) if prev else {}
+            prev_vectors = IndexStore(prev.build_dir, prev.meta) if prev and keep_docs else None
             new_chunks = [(e.parsed.document, c) for es in fresh.values() for e in es for c in e.chunks]
             timings["copy"] = time.perf_counter() - t
             t = time.perf_counter()
@@ -182,8 +191,9 @@ def build_index(
                     entries.append(e)
                 for doc_id in keep_docs.get(rel, ()):
                     e = kept[doc_id]
-                    vec_parts.append(prev.vectors[prev.rows_of(doc_id)])  # type: ignore[union-attr]
-                    piece_parts.append(prev.piece_vectors_of(prev.rows_of(doc_id)))  # type: ignore[union-attr]
+                    rows = prev_vectors.rows_of(doc_id)  # type: ignore[union-attr]
+                    vec_parts.append(prev_vectors.vectors[rows])  # type: ignore[union-attr]
+                    piece_parts.append(prev_vectors.piece_vectors_of(rows))  # type: ignore[union-attr]
                     entries.append(DocEntry(e.parsed, e.chunks, files[rel].fingerprint, e.definitions, e.registers))
             for e in entries:
                 texts.extend(indexed_text(e.parsed.document, c) for c in e.chunks)
@@ -197,12 +207,17 @@ def build_index(
             os.rename(tmp_dir, final)
             if prev:
                 prev.close()
+            if prev_vectors:
+                prev_vectors.close()
+                prev_vectors = None
             switch_current(index_dir, final)
             _remove_old_builds(index_dir, keep=final)
             timings["write"] = time.perf_counter() - t
         finally:
             if prev:
                 prev.close()
+            if prev_vectors:
+                prev_vectors.close()
 
     old_docs = {r for r, (d, _) in old.items() if d}
     return BuildReport(
@@ -243,10 +258,10 @@ def _entry(parsed, fingerprint: Fingerprint, timings: dict[str, float]) -> DocEn
     return DocEntry(parsed, tuple(_chunk(parsed)), fingerprint, definitions, registers)
 
 
-def _previous(index_dir: Path, model: str, dim: int) -> tuple[IndexStore | None, str | None]:
-    """The previous build if it can be reused, else (None, why a full rebuild is needed)."""
+def _previous(index_dir: Path, model: str, dim: int) -> tuple[Catalogue | None, str | None]:
+    """The previous build's records if it can be reused, else (None, why a full rebuild is needed)."""
     try:
-        return IndexStore.open(index_dir, model=model, dim=dim), None
+        return Catalogue.open(index_dir, model=model, dim=dim), None
     except IndexMismatch as exc:
         return None, f"full rebuild: {exc}".replace("; run `boardroom index` to rebuild it", "")
     except IndexMissing as exc:
@@ -331,6 +346,10 @@ def _embed_chunks(embedder: Embedder, chunks: list[tuple[Document, Chunk]],
                   progress: Progress | None) -> tuple[np.ndarray, np.ndarray]:
     """(one vector a chunk, one a piece): a chunk's vector is the normalised mean of its pieces' vectors
     (every piece within the encoder's budget, so no part of a chunk goes unseen)."""
+    import numpy as np
+
+    from .context import embedded_texts
+
     pieces = [embedded_texts(document, chunk) for document, chunk in chunks]
     vectors = _embed(embedder, [t for texts in pieces for t in texts], progress)
     starts = np.cumsum([0] + [len(texts) for texts in pieces[:-1]])
@@ -340,6 +359,8 @@ def _embed_chunks(embedder: Embedder, chunks: list[tuple[Document, Chunk]],
 
 def _embed(embedder: Embedder, texts: list[str], progress: Progress | None) -> np.ndarray:
     """Embed in length order (less padding), a slice at a time so progress can be shown."""
+    import numpy as np
+
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.empty((len(texts), embedder.dim), dtype=np.float32)
     _report(progress, EMBEDDING, 0, len(texts))
@@ -355,7 +376,7 @@ def _report(progress: Progress | None, stage: str, done: int, total: int) -> Non
         progress(stage, done, total)
 
 
-def _noop_report(prev: IndexStore, t0: float, files: dict[str, _File]) -> BuildReport:
+def _noop_report(prev: Catalogue, t0: float, files: dict[str, _File]) -> BuildReport:
     return BuildReport(
         unchanged=tuple(sorted({_file_of(d.path, files) for d in prev.documents()})),
         skipped=tuple(prev.problems()),

@@ -77,6 +77,13 @@ def org_keys(organisation: str) -> frozenset[str]:
     return frozenset(w for w in words if w not in GENERIC_ORG_WORDS and len(w) > 2)
 
 
+def same_organisation(organisation: str | None, wanted: str) -> bool:
+    """Whether a document's organisation is the one a user named ("Derbyshire ICB" is "Derby and Derbyshire ICB")."""
+    if not organisation:
+        return False
+    return organisation.lower() == wanted.lower() or bool(org_keys(organisation) & org_keys(wanted))
+
+
 @dataclass(frozen=True)
 class QueryFacts:
     text: str

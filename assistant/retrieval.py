@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embedding import Embedder
+from .filters import admits
 from .features import (
     RANKING_FEATURES,
     RRF_K,
@@ -25,7 +26,7 @@ from .features import (
 )
 from .concepts import words_of
 from .plan import CorpusView, QueryPlan, identity_match, make_plan
-from .query import analyse, org_keys
+from .query import analyse
 from .sentences import split_units
 from .store import IndexStore
 from .tuning import Tuning, load_tuning
@@ -52,20 +53,7 @@ class Retriever:
     def _allowed_docs(self, filters: Filters) -> set[str] | None:
         if filters.is_empty():
             return None
-        allowed = set()
-        for d in self.store.documents():
-            if filters.doc_ids and d.doc_id not in filters.doc_ids:
-                continue
-            if filters.organisations and not any(same_organisation(d.organisation, o) for o in filters.organisations):
-                continue
-            if filters.kinds and d.kind not in filters.kinds:
-                continue
-            if filters.since and (d.date is None or d.date < filters.since):
-                continue
-            if filters.until and (d.date is None or d.date > filters.until):
-                continue
-            allowed.add(d.doc_id)
-        return allowed
+        return {d.doc_id for d in self.store.documents() if admits(filters, d)}
 
     def _rows_of(self, doc_ids) -> np.ndarray:
         return np.array([r for d in sorted(doc_ids) for r in self.store.rows_of(d)], dtype=np.int64)
@@ -199,9 +187,3 @@ def _fused_head(dense: list[tuple[int, float]], lexical: list[tuple[int, float]]
         for rank, (row, _) in enumerate(hits, 1):
             scores[row] = scores.get(row, 0.0) + 1.0 / (RRF_K + rank)
     return sorted(scores, key=lambda r: -scores[r])[:n]
-
-
-def same_organisation(organisation: str | None, wanted: str) -> bool:
-    if not organisation:
-        return False
-    return organisation.lower() == wanted.lower() or bool(org_keys(organisation) & org_keys(wanted))

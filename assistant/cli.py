@@ -495,15 +495,22 @@ def _cmd_index(args: argparse.Namespace) -> int:
         report = build_index(args.corpus, args.index, progress=bar.update)
     if report.full_rebuild_reason:
         print(report.full_rebuild_reason)
-    print(
-        f"Indexed {report.documents} documents ({len(report.added)} new, {len(report.changed)} changed, "
-        f"{len(report.removed)} removed, {len(report.unchanged)} unchanged), {report.chunks_total} chunks "
-        f"({report.chunks_embedded} embedded) in {report.seconds:.1f} s; {len(report.skipped)} skipped"
-        + (":" if report.skipped else ".")
-    )
+    print(summary_line(report))
     for path, reason in report.skipped:
         print(f"  {path}: {reason}")
     return 0
+
+
+def summary_line(report) -> str:
+    """One line for a BuildReport: documents by change, chunks, embeddings reused from the cache, time."""
+    reused = (f", {report.embeddings_reused} of {report.embeddings_reused + report.embeddings_computed} "
+              "embeddings reused" if report.chunks_embedded else "")
+    return (
+        f"Indexed {report.documents} documents ({len(report.added)} new, {len(report.changed)} changed, "
+        f"{len(report.removed)} removed, {len(report.unchanged)} unchanged), {report.chunks_total} chunks "
+        f"({report.chunks_embedded} embedded{reused}) in {report.seconds:.1f} s; {len(report.skipped)} skipped"
+        + (":" if report.skipped else ".")
+    )
 
 
 def _registers(args: argparse.Namespace):

@@ -17,6 +17,13 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_DIM = 384
 MODEL_MAX_TOKENS = 256
 
+# The embedding cache beside the index (embed_cache.py): vectors of encoder pieces by their exact text, so a
+# killed build resumes and a change of chunking re-encodes only changed pieces. After a build, when it holds
+# more than EMBED_CACHE_SLACK vectors per chunk of the index plus EMBED_CACHE_MIN_ROWS (a chunk has about two
+# pieces), it is trimmed to the pieces of that build. 20,000 vectors take about 40 MB.
+EMBED_CACHE_SLACK = 4.0
+EMBED_CACHE_MIN_ROWS = 20_000
+
 # Bump when chunk boundaries or chunk context change: an index built by another version is rebuilt.
 # 5: chunks grouped from embedding pieces (up to 1,400 characters); PDFs carry printed page labels and pages
 #    read by OCR; files skipped as scans are read again.

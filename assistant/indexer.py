@@ -6,10 +6,15 @@ fully usable. One build at a time: a non-blocking `fcntl.flock` on `<index>/.loc
 
 Speed: a file whose size and mtime are unchanged is not opened; one whose stat changed is hashed, and only
 re-read when its content (or its metadata sidecar) changed. Nothing changed means nothing is written.
+
+Resuming: every vector the encoder computes is kept in the embedding cache beside the builds
+(embed_cache.py) as soon as its slice is done, so a build killed halfway, or one after a change of
+chunking, encodes only the pieces whose text the cache has not seen.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -23,6 +28,7 @@ import numpy as np
 
 from . import config
 from .context import embedded_texts, indexed_text
+from .embed_cache import EmbeddingCache
 from .embedding import Embedder
 from .errors import IndexLocked, IndexMismatch, IndexMissing, ReaderError
 from .types import Chunk, Document
@@ -58,8 +64,10 @@ class BuildReport:
     removed: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()  # (path, one-line reason)
-    chunks_embedded: int = 0
+    chunks_embedded: int = 0  # chunks of new or changed documents (their vectors computed or taken from the cache)
     chunks_total: int = 0
+    embeddings_computed: int = 0  # encoder pieces (a chunk has one or more) the encoder ran on
+    embeddings_reused: int = 0  # pieces whose vector came from the embedding cache (e.g. of a killed build)
     seconds: float = 0.0
     full_rebuild_reason: str | None = None  # set when the previous build could not be reused
     wrote: bool = True  # False when nothing had changed and nothing was written
@@ -95,7 +103,7 @@ def build_index(
     model = embedder.name if embedder else config.MODEL_NAME
     dim = embedder.dim if embedder else config.MODEL_DIM
     timings: dict[str, float] = {}
-    with _build_lock(index_dir):
+    with _build_lock(index_dir), contextlib.ExitStack() as stack:
         prev, full_reason = _previous(index_dir, model, dim)
         try:
             files = _scan(corpus_dir)
@@ -149,20 +157,17 @@ def build_index(
                 _report(progress, READING, i, len(to_read))
             timings["read"] = time.perf_counter() - t
 
-            # Embed the new chunks; copy the vectors of unchanged documents.
+            # Embed the new chunks (the cache first, the model only when something is missing from it); copy
+            # the vectors of unchanged documents.
             t = time.perf_counter()
             kept = prev.entries([d for ids in keep_docs.values() for d in ids]) if prev else {}
             new_chunks = [(e.parsed.document, c) for es in fresh.values() for e in es for c in e.chunks]
             timings["copy"] = time.perf_counter() - t
+            cache = stack.enter_context(EmbeddingCache.beside(index_dir, model, dim))
+            encoder = _Encoder(embedder, cache, timings)
             t = time.perf_counter()
-            if new_chunks and embedder is None:
-                from .embedding import load_embedder
-
-                embedder = load_embedder()
-                timings["load_model"] = time.perf_counter() - t
-                t = time.perf_counter()
-            new_vecs = _embed_chunks(embedder, new_chunks, progress) if new_chunks else np.zeros((0, dim), np.float32)
-            timings["embed"] = time.perf_counter() - t
+            new_vecs = _embed_chunks(encoder, new_chunks, progress) if new_chunks else np.zeros((0, dim), np.float32)
+            timings["embed"] = time.perf_counter() - t - timings.get("load_model", 0.0)
 
             # Assemble in corpus order and write a new build.
             t = time.perf_counter()
@@ -192,6 +197,9 @@ def build_index(
             switch_current(index_dir, final)
             _remove_old_builds(index_dir, keep=final)
             timings["write"] = time.perf_counter() - t
+            t = time.perf_counter()
+            if _trim_cache(cache, entries):
+                timings["trim_cache"] = time.perf_counter() - t
         finally:
             if prev:
                 prev.close()
@@ -205,6 +213,8 @@ def build_index(
         skipped=tuple((p.path, p.reason) for p in sorted(problems.values(), key=lambda p: p.path)),
         chunks_embedded=len(new_chunks),
         chunks_total=len(texts),
+        embeddings_computed=encoder.computed,
+        embeddings_reused=encoder.reused,
         seconds=time.perf_counter() - t0,
         full_rebuild_reason=full_reason,
         wrote=True,
@@ -319,26 +329,74 @@ def _chunk(parsed):
     return chunk_document(parsed)
 
 
-def _embed_chunks(embedder: Embedder, chunks: list[tuple[Document, Chunk]], progress: Progress | None) -> np.ndarray:
+class _Encoder:
+    """The embedder behind the embedding cache: loaded only when a piece is missing from the cache; counts
+    what it computed and what it reused."""
+
+    def __init__(self, embedder: Embedder | None, cache: EmbeddingCache, timings: dict[str, float]):
+        self._embedder = embedder
+        self.cache = cache
+        self._timings = timings
+        self.computed = 0
+        self.reused = 0
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from .embedding import load_embedder
+
+            t = time.perf_counter()
+            self._embedder = load_embedder()
+            self._timings["load_model"] = time.perf_counter() - t
+        return self._embedder
+
+
+def _embed_chunks(encoder: _Encoder, chunks: list[tuple[Document, Chunk]], progress: Progress | None) -> np.ndarray:
     """One vector a chunk: the normalised mean of its pieces' vectors (every piece within the encoder's
     budget, so no part of a chunk goes unseen)."""
     pieces = [embedded_texts(document, chunk) for document, chunk in chunks]
-    vectors = _embed(embedder, [t for texts in pieces for t in texts], progress)
+    vectors = _embed(encoder, [t for texts in pieces for t in texts], progress)
     starts = np.cumsum([0] + [len(texts) for texts in pieces[:-1]])
     sums = np.add.reduceat(vectors, starts, axis=0)
     return (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
-def _embed(embedder: Embedder, texts: list[str], progress: Progress | None) -> np.ndarray:
-    """Embed in length order (less padding), a slice at a time so progress can be shown."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.empty((len(texts), embedder.dim), dtype=np.float32)
-    _report(progress, EMBEDDING, 0, len(texts))
-    for start in range(0, len(order), EMBED_SLICE):
-        idx = order[start : start + EMBED_SLICE]
-        out[idx] = embedder.embed([texts[i] for i in idx])
-        _report(progress, EMBEDDING, min(start + EMBED_SLICE, len(texts)), len(texts))
+def _embed(encoder: _Encoder, texts: list[str], progress: Progress | None) -> np.ndarray:
+    """One vector a text: from the cache when it has the text, else from the encoder, each distinct text once,
+    in length order (less padding), a slice at a time (each slice kept in the cache at once, so a build that
+    is killed loses at most one slice, and progress can be shown)."""
+    cached = encoder.cache.lookup(texts)
+    out = np.empty((len(texts), encoder.cache.dim), dtype=np.float32)
+    for i, vector in cached.items():
+        out[i] = vector
+    missing: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        if i not in cached:
+            missing.setdefault(text, []).append(i)
+    todo = sorted(missing, key=len)
+    encoder.reused += len(cached)
+    done = len(cached)
+    _report(progress, EMBEDDING, done, len(texts))
+    for start in range(0, len(todo), EMBED_SLICE):
+        batch = todo[start : start + EMBED_SLICE]
+        vectors = encoder.embedder.embed(batch)
+        encoder.cache.add(batch, vectors)
+        encoder.computed += len(batch)
+        for text, vector in zip(batch, vectors):
+            out[missing[text]] = vector
+            done += len(missing[text])
+        _report(progress, EMBEDDING, done, len(texts))
     return out
+
+
+def _trim_cache(cache: EmbeddingCache, entries: list[DocEntry]) -> bool:
+    """When the cache has grown well beyond the index (vectors of earlier versions of papers, of papers since
+    removed, of other models), keep only the vectors of the pieces this build holds. True when it trimmed."""
+    chunks = sum(len(e.chunks) for e in entries)
+    if len(cache) <= config.EMBED_CACHE_SLACK * chunks + config.EMBED_CACHE_MIN_ROWS:
+        return False
+    cache.keep_only(t for e in entries for c in e.chunks for t in embedded_texts(e.parsed.document, c))
+    return True
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:

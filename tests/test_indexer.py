@@ -125,8 +125,11 @@ def test_another_model_means_a_full_rebuild(tmp_path):
 _SLOW_BUILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
+    import assistant.indexer as indexer
     from assistant.embedding import HashEmbedder
     from assistant.indexer import build_index
+
+    indexer.EMBED_SLICE = 4  # texts per embed() call: several slices even in a small build
 
     class Slow(HashEmbedder):
         def embed(self, texts):
@@ -178,7 +181,11 @@ def test_kill_9_mid_build_leaves_the_previous_index_usable(tmp_path):
             (corpus / f"extra-{i}-{j}.md").write_text(_paper(f"Extra paper {i}.{j}", f"topic number {i} {j}"))
         proc = _start_build(corpus, index, delay=0.15)
         try:
-            _wait_for(proc, "Embedding")
+            first = _wait_for(proc, "Embedding")
+            if i == 0:  # killed while embedding, after its first slice of vectors...
+                _wait_for(proc, "Embedding 4 ")
+            if i == 1:  # ...which this build starts with (the embedding cache)
+                assert int(first.split()[1]) >= 4, first
             if mid_write:
                 while not any(p.name.startswith(".tmp-build-") for p in index.iterdir()) and proc.poll() is None:
                     time.sleep(0.001)
@@ -217,3 +224,37 @@ def test_short_forms_are_found_at_index_time_and_copied_for_unchanged_files(tmp_
     build_index(corpus, index, embedder=EMB)
     assert len(read) == 1  # only the new file was scanned; the others' short forms were copied
     assert _open(index).definitions() == {"PA": "Peter Axon", "CHC": "Care Home Cost"}
+
+
+def test_a_change_of_chunking_re_embeds_only_the_pieces_whose_text_changed(tmp_path, monkeypatch):
+    import assistant.chunking as chunking
+    from assistant import config
+
+    corpus, index = _corpus(tmp_path / "corpus"), tmp_path / "index"
+    (corpus / "long.md").write_text(_paper("Long report", "elective recovery", n=40))
+    first = build_index(corpus, index, embedder=EMB)
+    assert first.embeddings_reused == 0 and first.embeddings_computed > 0
+
+    def pieces() -> list[list[str]]:
+        store = _open(index)
+        return [embedded_texts(store.document(c.doc_id), c) for c in (store.chunk(i) for i in range(store.chunk_count))]
+
+    seen = {t for texts in pieces() for t in texts}
+    for version, changes in [("test-grouping", {"PASSAGE_MAX_CHARS": 700}),  # chunks of fewer pieces
+                             ("test-pieces", {"TARGET_MAX_CHARS": 500, "TARGET_MIN_CHARS": 300})]:  # smaller pieces
+        monkeypatch.setattr(config, "CHUNKER_VERSION", version)
+        for name, value in changes.items():
+            monkeypatch.setattr(chunking, name, value)
+        report = build_index(corpus, index, embedder=EMB)
+        now = pieces()
+        distinct = {t for texts in now for t in texts}
+        assert report.full_rebuild_reason and report.chunks_embedded == report.chunks_total
+        assert report.embeddings_computed == len(distinct - seen) and report.embeddings_reused == sum(
+            t in seen for texts in now for t in texts) > 0
+        store = _open(index)  # and every vector is what a build from nothing would give
+        expected = dict(zip(distinct, EMB.embed(list(distinct))))
+        for row, texts in enumerate(now):
+            mean = np.sum([expected[t] for t in texts], axis=0)
+            np.testing.assert_allclose(store.vectors[row], mean / np.linalg.norm(mean), atol=1e-6)
+        seen |= distinct
+    assert report.embeddings_computed > 0  # smaller pieces did change some texts

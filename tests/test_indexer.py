@@ -258,3 +258,26 @@ def test_a_change_of_chunking_re_embeds_only_the_pieces_whose_text_changed(tmp_p
             np.testing.assert_allclose(store.vectors[row], mean / np.linalg.norm(mean), atol=1e-6)
         seen |= distinct
     assert report.embeddings_computed > 0  # smaller pieces did change some texts
+
+
+def test_the_embedding_cache_is_trimmed_to_the_index_when_it_outgrows_it(tmp_path, monkeypatch):
+    from assistant import config
+    from assistant.embed_cache import EmbeddingCache
+
+    monkeypatch.setattr(config, "EMBED_CACHE_SLACK", 3.0)
+    monkeypatch.setattr(config, "EMBED_CACHE_MIN_ROWS", 0)
+    corpus, index = _corpus(tmp_path / "corpus"), tmp_path / "index"
+    trimmed = 0
+    for version in range(6):  # a paper revised again and again: its earlier pieces pile up, then go
+        (corpus / "finance.md").write_text(_paper("Finance report", f"deficit version {version}", n=12))
+        report = build_index(corpus, index, embedder=EMB)
+        store = _open(index)
+        live = {t for c in (store.chunk(i) for i in range(store.chunk_count))
+                for t in embedded_texts(store.document(c.doc_id), c)}
+        with EmbeddingCache.beside(index, EMB.name, EMB.dim) as cache:
+            assert len(cache.lookup(sorted(live))) == len(live)  # never trimmed below what the index holds
+            assert len(cache) <= max(len(live), 3.0 * report.chunks_total)
+            trimmed += "trim_cache" in report.timings
+            if "trim_cache" in report.timings:
+                assert len(cache) == len(live)
+    assert trimmed >= 2

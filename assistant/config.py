@@ -24,6 +24,14 @@ MODEL_MAX_TOKENS = 256
 EMBED_CACHE_SLACK = 4.0
 EMBED_CACHE_MIN_ROWS = 20_000
 
+# `boardroom index --watch` (watch.py): a burst of file events is built once the corpus folder has been quiet
+# for WATCH_QUIET_MS (a copy in progress keeps it busy), or WATCH_MAX_WAIT_MS after its first event at the
+# latest; a build that finds another running is tried again after WATCH_RETRY_SECONDS.
+WATCH_QUIET_MS = 800
+WATCH_MAX_WAIT_MS = 5000
+WATCH_RETRY_SECONDS = 1.0
+WATCH_START_SECONDS = 10.0  # the longest wait for the file watcher to be in place before the first build
+
 # Bump when chunk boundaries or chunk context change: an index built by another version is rebuilt.
 # 5: chunks grouped from embedding pieces (up to 1,400 characters); PDFs carry printed page labels and pages
 #    read by OCR; files skipped as scans are read again.

@@ -155,6 +155,27 @@ class HashEmbedder:
         return _normalise(out)
 
 
+class LazyEmbedder:
+    """The shipped model, loaded by `load_embedder()` on the first `embed()` and then kept: for a build that
+    may find every vector in its cache, and for a process that builds again and again (`index --watch`)."""
+
+    name = config.MODEL_NAME
+    dim = config.MODEL_DIM
+
+    def __init__(self) -> None:
+        self._inner: Embedder | None = None
+        self.load_seconds = 0.0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self._inner is None:
+            import time
+
+            t = time.perf_counter()
+            self._inner = load_embedder()
+            self.load_seconds = time.perf_counter() - t
+        return self._inner.embed(texts)
+
+
 def export_onnx(target: Path) -> Path:
     """Export the shipped model (encoder + mean pooling + normalisation) to ONNX, atomically.
 

@@ -29,7 +29,7 @@ import numpy as np
 from . import config
 from .context import embedded_texts, indexed_text
 from .embed_cache import EmbeddingCache
-from .embedding import Embedder
+from .embedding import Embedder, LazyEmbedder
 from .errors import IndexLocked, IndexMismatch, IndexMissing, ReaderError
 from .types import Chunk, Document
 from .store import (
@@ -95,7 +95,7 @@ def build_index(
     """Bring the index at index_dir up to date with corpus_dir and return what changed.
 
     Raises IndexLocked when another build runs, ReaderError when the corpus folder is missing.
-    `embedder` defaults to `load_embedder()`, loaded only when there is something to embed.
+    `embedder` defaults to the shipped model, loaded only when a piece is missing from the embedding cache.
     """
     t0 = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
@@ -164,9 +164,11 @@ def build_index(
             new_chunks = [(e.parsed.document, c) for es in fresh.values() for e in es for c in e.chunks]
             timings["copy"] = time.perf_counter() - t
             cache = stack.enter_context(EmbeddingCache.beside(index_dir, model, dim))
-            encoder = _Encoder(embedder, cache, timings)
+            encoder = _Encoder(embedder or LazyEmbedder(), cache)
             t = time.perf_counter()
             new_vecs = _embed_chunks(encoder, new_chunks, progress) if new_chunks else np.zeros((0, dim), np.float32)
+            if embedder is None and encoder.embedder.load_seconds:  # type: ignore[attr-defined]
+                timings["load_model"] = encoder.embedder.load_seconds  # type: ignore[attr-defined]
             timings["embed"] = time.perf_counter() - t - timings.get("load_model", 0.0)
 
             # Assemble in corpus order and write a new build.
@@ -329,26 +331,14 @@ def _chunk(parsed):
     return chunk_document(parsed)
 
 
+@dataclass
 class _Encoder:
-    """The embedder behind the embedding cache: loaded only when a piece is missing from the cache; counts
-    what it computed and what it reused."""
+    """The embedder behind the embedding cache, counting the pieces it computed and those it reused."""
 
-    def __init__(self, embedder: Embedder | None, cache: EmbeddingCache, timings: dict[str, float]):
-        self._embedder = embedder
-        self.cache = cache
-        self._timings = timings
-        self.computed = 0
-        self.reused = 0
-
-    @property
-    def embedder(self) -> Embedder:
-        if self._embedder is None:
-            from .embedding import load_embedder
-
-            t = time.perf_counter()
-            self._embedder = load_embedder()
-            self._timings["load_model"] = time.perf_counter() - t
-        return self._embedder
+    embedder: Embedder
+    cache: EmbeddingCache
+    computed: int = 0
+    reused: int = 0
 
 
 def _embed_chunks(encoder: _Encoder, chunks: list[tuple[Document, Chunk]], progress: Progress | None) -> np.ndarray:

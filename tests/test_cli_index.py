@@ -6,6 +6,7 @@ tests/test_indexer.py kills builds (kill -9) at chosen stages with a fake encode
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import signal
@@ -165,3 +166,68 @@ def test_kill_9_halfway_through_embedding_then_the_next_build_resumes(tmp_path, 
     for doc in got.documents():
         np.testing.assert_allclose(got.vectors[got.rows_of(doc.doc_id)], clean.vectors[clean.rows_of(want[doc.path])],
                                    atol=1e-5)
+
+
+class _Lines:
+    """The lines a running process prints, read in a thread so that waiting for one can time out."""
+
+    def __init__(self, proc: subprocess.Popen):
+        import queue
+
+        self.queue: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self.seen: list[str] = []
+        threading.Thread(target=lambda: [self.queue.put(line) for line in proc.stdout], daemon=True).start()
+
+    def wait_for(self, pattern: str, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.queue.get(timeout=max(0.0, deadline - time.monotonic())).rstrip("\n")
+            except Exception:  # noqa: BLE001 - queue.Empty: timed out
+                break
+            self.seen.append(line)
+            if re.search(pattern, line):
+                return line
+        raise AssertionError(f"no line matching {pattern!r} in {self.seen}")
+
+
+def _search_paths(corpus: Path, index: Path, query: str) -> list[str]:
+    result = _boardroom("search", query, "--json", "--k", "3", "--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    return [p["path"] for p in json.loads(result.stdout)]
+
+
+@pytest.mark.slow
+def test_watch_adds_and_removes_papers_as_they_come_and_go(tmp_path):
+    from assistant.store import read_current
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "minutes.md").write_text("# Minutes of the Board\n\nItem 1. The board noted the finance report.\n")
+    watch = subprocess.Popen([sys.executable, "-m", "assistant.cli", "index", "--watch", "--corpus", str(corpus),
+                              "--index", str(index)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = _Lines(watch)
+    try:
+        assert re.search(r"^Indexed 1 documents \(1 new", lines.wait_for(r"^Indexed"))
+        lines.wait_for(r"^Watching .* for changes \(Ctrl\+C stops\)\.$")
+        first = read_current(index)
+
+        (corpus / "estates.md").write_text("# Estates report\n\nItem 4. The helipad resurfacing at the "
+                                           "Royal Derby site will cost £2.3m and finish in March.\n")
+        assert re.fullmatch(r"\d\d:\d\d:\d\d added estates\.md", lines.wait_for(r"estates"))
+        assert read_current(index) != first  # the watcher built it, before anyone searched
+        assert _search_paths(corpus, index, "helipad resurfacing")[0] == "estates.md"
+
+        (corpus / "estates.md").unlink()
+        assert re.fullmatch(r"\d\d:\d\d:\d\d removed estates\.md", lines.wait_for(r"estates"))
+        assert "estates.md" not in {d.path for d in IndexStore.open(index).documents()}
+        assert "estates.md" not in _search_paths(corpus, index, "helipad resurfacing")
+    finally:
+        watch.send_signal(signal.SIGINT)  # Ctrl+C
+        try:
+            watch.wait(timeout=30)
+        finally:
+            watch.kill()
+    assert watch.returncode == 0
+    assert lines.wait_for(r"^Stopped") == f"Stopped watching {corpus}."
+    assert watch.stderr.read().strip() == ""

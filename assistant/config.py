@@ -24,6 +24,11 @@ MODEL_MAX_TOKENS = 256
 EMBED_CACHE_SLACK = 4.0
 EMBED_CACHE_MIN_ROWS = 20_000
 
+# Building: texts per call of the encoder between progress updates and cache commits (a killed build loses at
+# most one slice), and the fewest new or changed files for which a thread reads ahead while the encoder works.
+EMBED_SLICE = 32
+READ_AHEAD_MIN_FILES = 2
+
 # `boardroom index --watch` (watch.py): a burst of file events is built once the corpus folder has been quiet
 # for WATCH_QUIET_MS (a copy in progress keeps it busy), or WATCH_MAX_WAIT_MS after its first event at the
 # latest; a build that finds another running is tried again after WATCH_RETRY_SECONDS.

@@ -125,11 +125,11 @@ def test_another_model_means_a_full_rebuild(tmp_path):
 _SLOW_BUILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import assistant.indexer as indexer
+    from assistant import config
     from assistant.embedding import HashEmbedder
     from assistant.indexer import build_index
 
-    indexer.EMBED_SLICE = 4  # texts per embed() call: several slices even in a small build
+    config.EMBED_SLICE = 4  # texts per embed() call: several slices even in a small build
 
     class Slow(HashEmbedder):
         def embed(self, texts):
@@ -142,6 +142,13 @@ _SLOW_BUILD = textwrap.dedent("""
     build_index(Path(sys.argv[1]), Path(sys.argv[2]), embedder=Slow(48), progress=progress)
     print("DONE", flush=True)
 """)
+
+
+def _cached(index: Path) -> int:
+    from assistant.embed_cache import EmbeddingCache
+
+    with EmbeddingCache.beside(index, EMB.name, EMB.dim) as cache:
+        return len(cache)
 
 
 def _start_build(corpus: Path, index: Path, delay: float) -> subprocess.Popen:
@@ -181,11 +188,11 @@ def test_kill_9_mid_build_leaves_the_previous_index_usable(tmp_path):
             (corpus / f"extra-{i}-{j}.md").write_text(_paper(f"Extra paper {i}.{j}", f"topic number {i} {j}"))
         proc = _start_build(corpus, index, delay=0.15)
         try:
-            first = _wait_for(proc, "Embedding")
-            if i == 0:  # killed while embedding, after its first slice of vectors...
-                _wait_for(proc, "Embedding 4 ")
-            if i == 1:  # ...which this build starts with (the embedding cache)
-                assert int(first.split()[1]) >= 4, first
+            _wait_for(proc, "Embedding")
+            if i == 0:  # killed while embedding, after its first slice of vectors (kept for the next build)
+                cached = _cached(index)
+                while _cached(index) < cached + 4 and proc.poll() is None:
+                    time.sleep(0.001)
             if mid_write:
                 while not any(p.name.startswith(".tmp-build-") for p in index.iterdir()) and proc.poll() is None:
                     time.sleep(0.001)
@@ -194,6 +201,8 @@ def test_kill_9_mid_build_leaves_the_previous_index_usable(tmp_path):
             proc.send_signal(signal.SIGKILL)
             proc.wait()
         outcomes.append(sorted(p.name[:10] for p in index.iterdir() if p.is_dir()))
+        if i == 0:
+            assert cached + 4 <= _cached(index) < cached + 12  # one slice or two of the twelve new pieces
         store = _open(index)  # whatever was interrupted, the live index opens and is the old one...
         got = _by_path(store)
         if got.keys() == before.keys():
@@ -233,6 +242,9 @@ def test_a_change_of_chunking_re_embeds_only_the_pieces_whose_text_changed(tmp_p
     corpus, index = _corpus(tmp_path / "corpus"), tmp_path / "index"
     (corpus / "long.md").write_text(_paper("Long report", "elective recovery", n=40))
     first = build_index(corpus, index, embedder=EMB)
+    encoded: list[str] = []
+    counting = HashEmbedder(EMB.dim)
+    counting.embed = lambda texts: encoded.extend(texts) or EMB.embed(texts)
     assert first.embeddings_reused == 0 and first.embeddings_computed > 0
 
     def pieces() -> list[list[str]]:
@@ -245,12 +257,14 @@ def test_a_change_of_chunking_re_embeds_only_the_pieces_whose_text_changed(tmp_p
         monkeypatch.setattr(config, "CHUNKER_VERSION", version)
         for name, value in changes.items():
             monkeypatch.setattr(chunking, name, value)
-        report = build_index(corpus, index, embedder=EMB)
+        report = build_index(corpus, index, embedder=counting)
         now = pieces()
         distinct = {t for texts in now for t in texts}
         assert report.full_rebuild_reason and report.chunks_embedded == report.chunks_total
-        assert report.embeddings_computed == len(distinct - seen) and report.embeddings_reused == sum(
-            t in seen for texts in now for t in texts) > 0
+        assert report.embeddings_reused == sum(t in seen for texts in now for t in texts) > 0
+        assert report.embeddings_computed == sum(t not in seen for texts in now for t in texts)
+        assert sorted(encoded) == sorted(distinct - seen)  # each new text encoded once, nothing else
+        encoded.clear()
         store = _open(index)  # and every vector is what a build from nothing would give
         expected = dict(zip(distinct, EMB.embed(list(distinct))))
         for row, texts in enumerate(now):

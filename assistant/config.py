@@ -16,6 +16,14 @@ CACHE_DIR = Path(os.environ.get("BOARDROOM_CACHE", Path.home() / ".cache" / "boa
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_DIM = 384
 MODEL_MAX_TOKENS = 256
+# The ONNX encoder (embedding.py), measured in benchmarks/index_speed.py --grid (see benchmarks/README.md).
+# Texts per onnxruntime call: earlier measurement on 2 cores gave 58 chunks/s for batches of 1-2, 50 for 8 and
+# 41 for 16 (bigger attention tensors fall out of cache, and pad more); batches are length-sorted anyway.
+ENCODER_BATCH = 2
+ENCODER_THREADS = 0  # onnxruntime intra-op threads; 0: one per core, at most 8
+# Whether idle onnxruntime threads spin while waiting for work (faster alone, but they take CPU from the thread
+# that reads files ahead during a build, and from other programs).
+ENCODER_SPINNING = True
 
 # The embedding cache beside the index (embed_cache.py): vectors of encoder pieces by their exact text, so a
 # killed build resumes and a change of chunking re-encodes only changed pieces. After a build, when it holds

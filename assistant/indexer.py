@@ -18,7 +18,9 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import queue
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -244,22 +246,36 @@ def _read_all(files: list[_File], corpus_dir: Path, meanwhile: Callable[[], bool
 
     A thread rather than a process: measured on 2 cores, the encoder slowed as much beside a reading process as
     beside a reading thread, and a process costs half a second to start, must pickle every document back, and
-    outlives a build killed with kill -9 unless watched."""
+    outlives a build killed with kill -9 unless watched. A daemon thread, so that Ctrl+C does not wait for the
+    file it is reading."""
     if len(files) < config.READ_AHEAD_MIN_FILES:
         for f in files:
             yield f, read_entries(f.path, corpus_dir)
         return
-    from concurrent.futures import ThreadPoolExecutor
+    done: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
 
-    pool = ThreadPoolExecutor(1, thread_name_prefix="boardroom-read")
+    def read_ahead() -> None:
+        for f in files:
+            if stop.is_set():
+                return
+            try:
+                done.put((read_entries(f.path, corpus_dir), None))
+            except BaseException as exc:  # noqa: BLE001 - raised again in the building thread
+                done.put((None, exc))
+                return
+
+    threading.Thread(target=read_ahead, name="boardroom-read", daemon=True).start()
     try:
-        futures = [pool.submit(read_entries, f.path, corpus_dir) for f in files]
-        for f, future in zip(files, futures):
-            while not future.done() and meanwhile():
+        for f in files:
+            while done.empty() and meanwhile():
                 pass
-            yield f, future.result()
+            read, error = done.get()
+            if error is not None:
+                raise error
+            yield f, read
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)  # an interrupted build does not wait for the rest
+        stop.set()
 
 
 def read_entries(path: Path, corpus_dir: Path) -> tuple[list[DocEntry], float] | str:

@@ -21,9 +21,10 @@ MODEL_MAX_TOKENS = 256
 # 41 for 16 (bigger attention tensors fall out of cache, and pad more); batches are length-sorted anyway.
 ENCODER_BATCH = 2
 ENCODER_THREADS = 0  # onnxruntime intra-op threads; 0: one per core, at most 8
-# Whether idle onnxruntime threads spin while waiting for work (faster alone, but they take CPU from the thread
-# that reads files ahead during a build, and from other programs).
-ENCODER_SPINNING = True
+# Whether idle onnxruntime threads spin while waiting for work. Off: on this shared 2-core machine (load 8-10)
+# 2 threads with batches of 2 encoded 15.4 pieces/s without spinning and 7.4 with it (spinning threads burn the
+# time slices they get; they would also take CPU from the thread that reads files ahead during a build).
+ENCODER_SPINNING = False
 
 # The embedding cache beside the index (embed_cache.py): vectors of encoder pieces by their exact text, so a
 # killed build resumes and a change of chunking re-encodes only changed pieces. After a build, when it holds

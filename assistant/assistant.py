@@ -36,21 +36,39 @@ COMMON_FORM_IDF = 2.5  # short forms found in more than about one passage in twe
 class Assistant:
     def __init__(self, store, embedder, corpus_dir: Path, index_dir: Path, answerer: Answerer | None = None,
                  tuning: Tuning | None = None, llm: LLMSettings | None = None):
+        self.embedder = embedder
+        self.corpus_dir = corpus_dir
+        self.index_dir = index_dir
+        self.tuning = tuning or load_tuning()
+        self.llm = llm  # the local model that writes answers (checked before they are shown), if any
+        self._given_answerer = answerer
+        self._use(store)
+
+    def _use(self, store) -> None:
+        """Point everything that reads the index at `store`."""
         from .retrieval import Retriever
 
         self.store = store
         self._registers = None  # read on first use (registers())
         self._register_answerer = None  # answers questions of the registers (made on first such question)
-        self.corpus_dir = corpus_dir
-        self.index_dir = index_dir
-        self.tuning = tuning or load_tuning()
-        self.retriever = Retriever(store, embedder, self.tuning)
+        self.retriever = Retriever(store, self.embedder, self.tuning)
         self.aliases = Aliases(store.definitions())  # found per document at index time
         self.corpus = CorpusView(store.idf, tuple(store.documents()))
         self.extractive = ExtractiveAnswerer(store.idf, documents=store.documents(), tuning=self.tuning,
-                                             embed=embedder.embed)
-        self.llm = llm  # the local model that writes answers (checked before they are shown), if any
-        self.answerer = answerer or (self._llm_answerer(llm) if llm else self.extractive)
+                                             embed=self.embedder.embed)
+        self.answerer = self._given_answerer or (self._llm_answerer(self.llm) if self.llm else self.extractive)
+
+    def reopen_if_rebuilt(self) -> bool:
+        """Open the index again when a build (e.g. `boardroom index --watch`) has switched it since it was
+        opened; True when it did. Cheap when nothing changed: one small file is read. The store opened before
+        is left to whoever still holds it (it stays readable until they let it go)."""
+        from .store import IndexStore, read_current
+
+        live = read_current(self.index_dir)
+        if live is None or live == self.store.build_dir:
+            return False
+        self._use(IndexStore.open(self.index_dir))
+        return True
 
     def _llm_answerer(self, llm: LLMSettings) -> Answerer:
         from .llm_answer import LLMAnswerer

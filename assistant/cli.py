@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from . import config
@@ -37,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="build or update the index (only new or changed files are read)")
     _add_dirs(p)
+    p.add_argument("--watch", action="store_true",
+                   help="then keep it up to date as papers are added, changed or removed, a line per change (Ctrl+C stops)")
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("ask", help="answer a question with numbered sources")
@@ -519,19 +522,77 @@ def _cmd_index(args: argparse.Namespace) -> int:
     from .indexer import build_index
     from .progress import ProgressBar
 
+    if args.watch:
+        return _watch_index(args)
     with ProgressBar() as bar:
         report = build_index(args.corpus, args.index, progress=bar.update)
+    _print_report(report)
+    return 0
+
+
+def _print_report(report) -> None:
     if report.full_rebuild_reason:
         print(report.full_rebuild_reason)
-    print(
-        f"Indexed {report.documents} documents ({len(report.added)} new, {len(report.changed)} changed, "
-        f"{len(report.removed)} removed, {len(report.unchanged)} unchanged), {report.chunks_total} chunks "
-        f"({report.chunks_embedded} embedded) in {report.seconds:.1f} s; {len(report.skipped)} skipped"
-        + (":" if report.skipped else ".")
-    )
+    print(summary_line(report))
     for path, reason in report.skipped:
         print(f"  {path}: {reason}")
+
+
+def _watch_index(args: argparse.Namespace) -> int:
+    """`index --watch`: the usual report for the first build, then a line per paper added, changed, removed or
+    skipped; Ctrl+C stops with one line (a build it interrupts leaves the previous index in place)."""
+    from .progress import ProgressBar
+    from .watch import watch_index
+
+    bar = ProgressBar(transient=True)
+    skipped: dict[str, str] | None = None
+
+    def progress():
+        nonlocal bar
+        bar = ProgressBar(transient=True)
+        return bar.update
+
+    def on_build(report) -> None:
+        nonlocal skipped
+        bar.close()
+        if skipped is None:
+            _print_report(report)
+            print(f"Watching {args.corpus} for changes (Ctrl+C stops).", flush=True)
+        else:
+            for line in change_lines(report, skipped):
+                print(f"{time.strftime('%H:%M:%S')} {line}", flush=True)
+        skipped = dict(report.skipped)
+
+    try:
+        watch_index(args.corpus, args.index, on_build, progress=progress)
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"Stopped watching {args.corpus}.", flush=True)
     return 0
+
+
+def change_lines(report, skipped_before: dict[str, str]) -> list[str]:
+    """One line per corpus file a build added, changed, removed or (newly) skipped, in path order."""
+    now = dict(report.skipped)
+    lines = [(path, f"{what} {path}") for what, paths in (("added", report.added), ("changed", report.changed),
+                                                           ("removed", report.removed)) for path in paths
+             if path not in now]  # a paper that can no longer be read is reported as skipped, with why
+    lines += [(path, f"skipped {path}: {reason}") for path, reason in now.items() if skipped_before.get(path) != reason]
+    gone = set(skipped_before) - set(now) - set(report.added) - set(report.changed)
+    lines += [(path, f"removed {path}") for path in gone]
+    return [line for _, line in sorted(lines)]
+
+
+def summary_line(report) -> str:
+    """One line for a BuildReport: documents by change, chunks, embeddings reused from the cache, time."""
+    reused = (f", {report.embeddings_reused} of {report.embeddings_reused + report.embeddings_computed} "
+              "embeddings reused" if report.chunks_embedded else "")
+    return (
+        f"Indexed {report.documents} documents ({len(report.added)} new, {len(report.changed)} changed, "
+        f"{len(report.removed)} removed, {len(report.unchanged)} unchanged), {report.chunks_total} chunks "
+        f"({report.chunks_embedded} embedded{reused}) in {report.seconds:.1f} s; {len(report.skipped)} skipped"
+        + (":" if report.skipped else ".")
+    )
 
 
 def _registers(args: argparse.Namespace):

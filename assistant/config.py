@@ -16,6 +16,35 @@ CACHE_DIR = Path(os.environ.get("BOARDROOM_CACHE", Path.home() / ".cache" / "boa
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_DIM = 384
 MODEL_MAX_TOKENS = 256
+# The ONNX encoder (embedding.py), measured in benchmarks/index_speed.py --grid (see benchmarks/README.md).
+# Texts per onnxruntime call: earlier measurement on 2 cores gave 58 chunks/s for batches of 1-2, 50 for 8 and
+# 41 for 16 (bigger attention tensors fall out of cache, and pad more); batches are length-sorted anyway.
+ENCODER_BATCH = 2
+ENCODER_THREADS = 0  # onnxruntime intra-op threads; 0: one per core, at most 8
+# Whether idle onnxruntime threads spin while waiting for work. Off: on this shared 2-core machine (load 8-10)
+# 2 threads with batches of 2 encoded 15.4 pieces/s without spinning and 7.4 with it (spinning threads burn the
+# time slices they get; they would also take CPU from the thread that reads files ahead during a build).
+ENCODER_SPINNING = False
+
+# The embedding cache beside the index (embed_cache.py): vectors of encoder pieces by their exact text, so a
+# killed build resumes and a change of chunking re-encodes only changed pieces. After a build, when it holds
+# more than EMBED_CACHE_SLACK vectors per chunk of the index plus EMBED_CACHE_MIN_ROWS (a chunk has about two
+# pieces), it is trimmed to the pieces of that build. 20,000 vectors take about 40 MB.
+EMBED_CACHE_SLACK = 4.0
+EMBED_CACHE_MIN_ROWS = 20_000
+
+# Building: texts per call of the encoder between progress updates and cache commits (a killed build loses at
+# most one slice), and the fewest new or changed files for which a thread reads ahead while the encoder works.
+EMBED_SLICE = 32
+READ_AHEAD_MIN_FILES = 2
+
+# `boardroom index --watch` (watch.py): a burst of file events is built once the corpus folder has been quiet
+# for WATCH_QUIET_MS (a copy in progress keeps it busy), or WATCH_MAX_WAIT_MS after its first event at the
+# latest; a build that finds another running is tried again after WATCH_RETRY_SECONDS.
+WATCH_QUIET_MS = 800
+WATCH_MAX_WAIT_MS = 5000
+WATCH_RETRY_SECONDS = 1.0
+WATCH_START_SECONDS = 10.0  # the longest wait for the file watcher to be in place before the first build
 
 # Bump when chunk boundaries or chunk context change: an index built by another version is rebuilt.
 # 5: chunks grouped from embedding pieces (up to 1,400 characters); PDFs carry printed page labels and pages

@@ -97,6 +97,9 @@ class Toolbox:
         arguments = dict(arguments or {})
         try:
             check_arguments(spec, arguments)
+            reopen = getattr(self.assistant, "reopen_if_rebuilt", None)
+            if reopen is not None:
+                reopen()  # an index rebuilt since (e.g. by `boardroom index --watch`) is used at once
             return spec.run(self, arguments)
         except BoardroomError as exc:
             raise ToolError(f"{name}: {exc}") from exc

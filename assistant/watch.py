@@ -49,7 +49,7 @@ def watch_index(corpus_dir: Path, index_dir: Path, on_build: Callable[[BuildRepo
             due = bursts.wait(timeout=config.WATCH_RETRY_SECONDS)
     finally:
         stop.set()
-        bursts.join()
+        bursts.join(timeout=config.WATCH_RETRY_SECONDS)  # a daemon thread: never wait on it for long
 
 
 class _Watcher(threading.Thread):

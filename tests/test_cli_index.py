@@ -225,7 +225,7 @@ def test_watch_adds_and_removes_papers_as_they_come_and_go(tmp_path):
     finally:
         watch.send_signal(signal.SIGINT)  # Ctrl+C
         try:
-            watch.wait(timeout=90)  # a loaded CI machine can take a while to wind the watcher down
+            watch.wait(timeout=30)
         finally:
             watch.kill()
     assert watch.returncode == 0

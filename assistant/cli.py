@@ -6,7 +6,6 @@ Each command lives in its own `_cmd_*` function; library errors become one line 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -569,10 +568,6 @@ def _watch_index(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         bar.close()
         print(f"Stopped watching {args.corpus}.", flush=True)
-        # Ctrl+C ends the process at once: whatever it interrupted is crash-safe (a build leaves the previous
-        # index in place, the embedding cache keeps whole slices), so nothing at shutdown is worth waiting for.
-        sys.stderr.flush()
-        os._exit(0)
     return 0
 
 

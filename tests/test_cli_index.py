@@ -204,8 +204,10 @@ def test_watch_adds_and_removes_papers_as_they_come_and_go(tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
     (corpus / "minutes.md").write_text("# Minutes of the Board\n\nItem 1. The board noted the finance report.\n")
+    # As from a terminal: Ctrl+C delivered (a test run started in the background inherits SIGINT ignored).
     watch = subprocess.Popen([sys.executable, "-m", "assistant.cli", "index", "--watch", "--corpus", str(corpus),
-                              "--index", str(index)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              "--index", str(index)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = _Lines(watch)
     try:
         assert re.search(r"^Indexed 1 documents \(1 new", lines.wait_for(r"^Indexed"))

@@ -159,8 +159,7 @@ class Assistant:
         query = self._expand(resolved.query)  # "Peter Axon" also finds the minutes' "PA stated…"
         facts = replace(analyse(f"{query} {resolved.framing}".strip()),
                         aliases=tuple(self.aliases.pairs(resolved.query)))
-        return make_plan(query, facts, self.corpus, asked=question, prior_docs=resolved.prior_docs,
-                         near=resolved.near)
+        return make_plan(query, facts, self.corpus, asked=question, near=resolved.near)
 
     def search(self, query: str, k: int = 10, filters: Filters = Filters()) -> list[Passage]:
         return self.retriever.search(self.plan(query), k, filters)

@@ -2,15 +2,15 @@
 
 "And what about mental health?" keeps the body, year and meeting the conversation was about and takes
 the new topic; "What's the average handover time now?" keeps the earlier topic too; "Which PCN is he
-clinical director of?" borrows the names the previous answer gave. The documents the previous answer
-cited become a prior for retrieval.
+clinical director of?" borrows the names the previous answer gave. The passages the previous answer cited
+are handed on, so that what comes just after them is considered.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .query import analyse
 from .types import Turn
@@ -28,7 +28,7 @@ _PRONOUN_REACH = 12  # words: in a longer question a pronoun usually points insi
 
 @dataclass(frozen=True)
 class Resolved:
-    """What retrieval should search for, what frames it, and which documents the conversation points at.
+    """What retrieval should search for, what frames it, and which passages the conversation points at.
 
     `query` holds the words to search for: the question, plus the earlier topic it leans on and the names
     its pronouns stand for. `framing` holds the body, year, meeting and people the conversation is about:
@@ -38,7 +38,6 @@ class Resolved:
 
     query: str
     is_follow_up: bool
-    prior_docs: dict[str, float] = field(default_factory=dict)
     framing: str = ""
     near: tuple[str, ...] = ()  # the chunks the last answer cited: a follow-up often needs what follows
 
@@ -69,7 +68,7 @@ def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
 
 def resolve(question: str, history: Sequence[Turn],
             people: Callable[[str], list[str]] | None = None) -> Resolved:
-    """The question as retrieval should see it, with the conversation's documents as a prior.
+    """The question as retrieval should see it, in its conversation.
 
     `people(text)` names the people in a text; "he" or "she" in a follow-up stands for the person the
     last answer (or question) named, and only that person is carried, not the last question's topic.
@@ -96,9 +95,5 @@ def resolve(question: str, history: Sequence[Turn],
     extra = [w for w in dict.fromkeys(carried) if w.lower() not in lowered]
     query = f"{question} ({' '.join(extra)})" if extra else question
     framing = [w for w in dict.fromkeys(framing) if w not in extra]
-    prior: dict[str, float] = {}
-    for turn, weight in zip(reversed(history), (1.0, 0.5, 0.25)):
-        for c in turn.answer.citations:
-            prior[c.passage.document.doc_id] = max(prior.get(c.passage.document.doc_id, 0.0), weight)
     near = tuple(c.passage.chunk.chunk_id for c in last.answer.citations)
-    return Resolved(query, True, prior, " ".join(framing), near)
+    return Resolved(query, True, " ".join(framing), near)

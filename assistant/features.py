@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from .concepts import Concepts, meta_words, words_of
 from .intent import cues
 from .plan import QueryPlan, identity_match
-from .query import analyse, holds_token
+from .query import analyse
 from .sentences import Unit
 from .types import Chunk, Document
-
-RRF_K = 60
-
 
 @dataclass(frozen=True)
 class Candidate:
@@ -29,13 +26,10 @@ class Candidate:
     chunk: Chunk
     document: Document
     dense: float | None  # cosine similarity to the question; None when the dense index did not propose it
-    dense_rank: int | None
     lexical: float | None  # BM25 score; None when the lexical index did not propose it
-    lexical_rank: int | None
     dense_piece: float  # cosine similarity to the question of its best embedding piece
     near: bool  # beside a passage the last answer cited
     words: frozenset[str]  # its text's, its heading's and its document's words
-    heading_words: frozenset[str]
     around_words: frozenset[str]  # the words of the passages just before and after it in its document
     units: tuple[Unit, ...]  # its sentences and table rows
     unit_words: tuple[frozenset[str], ...]  # each unit's words with its heading's and document's
@@ -55,10 +49,6 @@ class Pool:
     side_leaders: frozenset[int] = frozenset()  # rows that are the best of their side of a comparison
 
 
-def _rank_score(rank: int | None) -> float:
-    return 0.0 if rank is None else (RRF_K + 1) / (RRF_K + rank)
-
-
 def dense(pool: Pool, c: Candidate) -> float:
     """Cosine similarity to the question, relative to the pool's best (0 for the best, negative below)."""
     return 0.0 if c.dense is None else c.dense - pool.best_dense
@@ -70,18 +60,9 @@ def dense_piece(pool: Pool, c: Candidate) -> float:
     return c.dense_piece - pool.best_piece
 
 
-def dense_rank(pool: Pool, c: Candidate) -> float:
-    """The dense index's rank as a reciprocal-rank value (1 for its first, 0 when it did not propose it)."""
-    return _rank_score(c.dense_rank)
-
-
 def lexical(pool: Pool, c: Candidate) -> float:
     """BM25 score as a share of the pool's best (0 when the lexical index did not propose it)."""
     return 0.0 if not c.lexical or pool.best_lexical <= 0 else c.lexical / pool.best_lexical
-
-
-def lexical_rank(pool: Pool, c: Candidate) -> float:
-    return _rank_score(c.lexical_rank)
 
 
 def coverage(pool: Pool, c: Candidate) -> float:
@@ -101,41 +82,10 @@ def window_coverage(pool: Pool, c: Candidate) -> float:
     return pool.concepts.share(pool.concepts.covered_by(c.words | c.around_words))
 
 
-def heading(pool: Pool, c: Candidate) -> float:
-    """The share of the question's concepts the passage's section heading carries."""
-    return pool.concepts.share(pool.concepts.covered_by(c.heading_words))
-
-
-def exact(pool: Pool, c: Candidate) -> float:
-    """The share of the question's figures and acronyms the passage holds verbatim (0 when it names none)."""
-    tokens = (*pool.plan.facts.numbers, *pool.plan.facts.acronyms)
-    if not tokens:
-        return 0.0
-    hits = sum(holds_token(c.chunk.text, t) for t in tokens)
-    return hits / len(tokens)
-
-
 def identity(pool: Pool, c: Candidate) -> float:
     """How much of what the question calls a document (company, trust, year, kind of paper) is this one's
     file name, title, body or year."""
     return identity_match(pool.plan, c.document)
-
-
-def identity_none(pool: Pool, c: Candidate) -> float:
-    """1 when the question names documents and this one carries none of the naming words."""
-    return float(bool(pool.plan.naming) and identity_match(pool.plan, c.document) == 0.0)
-
-
-def period_match(pool: Pool, c: Candidate) -> float:
-    """1 when the document's financial year is one the question names."""
-    periods = pool.plan.facts.periods
-    return float(bool(periods) and c.document.period in periods)
-
-
-def period_other(pool: Pool, c: Candidate) -> float:
-    """1 when the question names a financial year and the document is of another (unknown: 0)."""
-    periods = pool.plan.facts.periods
-    return float(bool(periods) and c.document.period is not None and c.document.period not in periods)
 
 
 def date_match(pool: Pool, c: Candidate) -> float:
@@ -147,11 +97,6 @@ def date_match(pool: Pool, c: Candidate) -> float:
     if d and (d.year, d.month) in months:
         return 1.0
     return float(bool(c.chunk.section_path and set(analyse(" ".join(c.chunk.section_path)).months) & months))
-
-
-def prior(pool: Pool, c: Candidate) -> float:
-    """How much the conversation so far was about this document (1 for the last answer's)."""
-    return float(pool.plan.prior_docs.get(c.document.doc_id, 0.0))
 
 
 def near(pool: Pool, c: Candidate) -> float:
@@ -170,9 +115,8 @@ def side_leader(pool: Pool, c: Candidate) -> float:
 
 
 RANKING_FEATURES: dict[str, Callable[[Pool, Candidate], float]] = {
-    f.__name__: f for f in (dense, dense_piece, dense_rank, lexical, lexical_rank, coverage, sentence_coverage, window_coverage,
-                            heading, exact, identity, identity_none, period_match, period_other, date_match, prior,
-                            near, part_leader, side_leader)
+    f.__name__: f for f in (dense, dense_piece, lexical, coverage, sentence_coverage, window_coverage, identity,
+                            date_match, near, part_leader, side_leader)
 }
 
 
@@ -200,13 +144,12 @@ def side_leaders(plan: QueryPlan, candidates: list[Candidate]) -> frozenset[int]
     return frozenset(leaders)
 
 
-def candidate_words(chunk: Chunk, document: Document, units: list[Unit]) -> tuple[frozenset, frozenset, tuple]:
-    """A candidate's words (text, heading, document), its heading's, and each unit's with the context's."""
-    heading_words = words_of(" ".join(chunk.section_path))
-    context = meta_words(document) | heading_words
-    return (words_of(chunk.text) | context, heading_words, tuple(words_of(u.text) | context for u in units))
+def candidate_words(chunk: Chunk, document: Document, units: list[Unit]) -> tuple[frozenset, tuple]:
+    """A candidate's words (text, heading, document), and each unit's with its heading's and document's."""
+    context = meta_words(document) | words_of(" ".join(chunk.section_path))
+    return words_of(chunk.text) | context, tuple(words_of(u.text) | context for u in units)
 
 
-# The direction each feature's weight may take when fitted: evidence features can only raise a passage,
-# mismatch features only lower it (see fitting._logistic).
-RANKING_SIGNS: dict[str, int] = {name: 1 for name in RANKING_FEATURES} | {"identity_none": -1, "period_other": -1}
+# The direction each feature's weight may take when fitted: every feature is evidence for a passage, so it
+# can only raise it (see fitting._logistic).
+RANKING_SIGNS: dict[str, int] = {name: 1 for name in RANKING_FEATURES}

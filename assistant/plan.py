@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 
@@ -55,7 +55,6 @@ class QueryPlan:
     sides: tuple[Callable[[Document], bool], ...]  # one test per side of a comparison, else empty
     named_organisations: tuple[str, ...]
     naming: Mapping[str, float]  # concepts that tell documents apart by their identity, with their weight
-    prior_docs: Mapping[str, float] = field(default_factory=dict)  # documents the conversation was about
     near: tuple[str, ...] = ()  # chunks the last answer cited
     register: RegisterQuery | None = None  # the register the question asks about (actions, decisions, …), if any
 
@@ -92,7 +91,7 @@ def _naming(concepts: Concepts, documents: tuple[Document, ...]) -> dict[str, fl
 
 
 def make_plan(query: str, facts: QueryFacts, corpus: CorpusView, *, asked: str | None = None,
-              prior_docs: Mapping[str, float] | None = None, near: tuple[str, ...] = ()) -> QueryPlan:
+              near: tuple[str, ...] = ()) -> QueryPlan:
     """Analyse a (resolved, expanded) query once, against what the corpus holds; `asked` is the question as
     typed (its parts are the parts asked)."""
     asked = asked or query
@@ -112,7 +111,6 @@ def make_plan(query: str, facts: QueryFacts, corpus: CorpusView, *, asked: str |
         sides=tuple(comparison_sides(facts, organisations)),
         named_organisations=tuple(named_organisations(facts, organisations)),
         naming=_naming(concepts, corpus.documents),
-        prior_docs=dict(prior_docs or {}),
         near=near,
         register=register_query(query, facts, concepts, corpus.idf),
     )

@@ -17,7 +17,6 @@ from .embedding import Embedder
 from .filters import admits
 from .features import (
     RANKING_FEATURES,
-    RRF_K,
     Candidate,
     Pool,
     candidate_words,
@@ -32,6 +31,7 @@ from .store import IndexStore
 from .tuning import Tuning, load_tuning
 from .types import Filters, Passage
 
+RRF_K = 60  # reciprocal-rank fusion of the two indexes' lists: 1 / (RRF_K + rank)
 NEAR_DISTANCE = 2  # chunks either side of a cited one that a follow-up considers
 NAMED_SHARE = 0.5  # a document is named when it carries at least this share of the question's naming words
 
@@ -109,29 +109,25 @@ class Retriever:
             chosen += [r for r in _fused_head(named_dense, named_lexical, t.pool // 2) if r not in chosen]
         neighbours = self._neighbours(plan.near, rows)
         chosen += [r for r in sorted(neighbours) if r not in chosen]
-        dense_at = {row: (rank, s) for rank, (row, s) in enumerate(dense, 1)}
-        lexical_at = {row: (rank, s) for rank, (row, s) in enumerate(lexical, 1)}
-        # A named document's passage the global lists missed keeps its score; its rank is that of its list.
-        for lists, at in ((named_dense, dense_at), (named_lexical, lexical_at)):
-            for row, s in lists:
-                at.setdefault(row, (None, s))
+        # a named document's passage the global lists missed keeps the score its own list gave it
+        dense_at = dict(named_dense) | dict(dense)
+        lexical_at = dict(named_lexical) | dict(lexical)
         missing = [r for r in chosen if r not in dense_at]
         if missing:  # every candidate has a dense similarity, wherever it came from
             sims = self.store.vectors[np.array(missing, dtype=np.int64)] @ np.asarray(qvec, dtype=np.float32)
-            for row, s in zip(missing, sims):
-                dense_at[row] = (None, float(s))
+            dense_at.update(zip(missing, map(float, sims)))
         pieces = self.store.best_piece(chosen, qvec)
         candidates = [self._candidate(row, dense_at.get(row), lexical_at.get(row), float(piece), row in neighbours)
                       for row, piece in zip(chosen, pieces)]
         return self._pool(plan, candidates), candidates
 
-    def _candidate(self, row: int, d, lx, piece: float, is_near: bool) -> Candidate:
+    def _candidate(self, row: int, dense: float | None, lexical: float | None, piece: float,
+                   is_near: bool) -> Candidate:
         chunk = self.store.chunk(row)
         document = self.store.document(chunk.doc_id)
         units = split_units(Passage(chunk, document, 0.0, 0))
-        words, heading_words, unit_words = candidate_words(chunk, document, units)
-        return Candidate(row, chunk, document, d[1] if d else None, d[0] if d else None,
-                         lx[1] if lx else None, lx[0] if lx else None, piece, is_near, words, heading_words,
+        words, unit_words = candidate_words(chunk, document, units)
+        return Candidate(row, chunk, document, dense, lexical, piece, is_near, words,
                          self._around_words(row, chunk.doc_id), tuple(units), unit_words)
 
     def _around_words(self, row: int, doc_id: str) -> frozenset[str]:

@@ -27,7 +27,6 @@ def rank_prior(rank: int) -> float:
 
 
 SENTENCE_FEATURES: dict[str, Callable[[UnitView], float]] = {
-    "support": lambda v: v.support,
     "rank_support": lambda v: v.support * rank_prior(v.unit.passage.rank),
     "passage_rank": lambda v: rank_prior(v.unit.passage.rank),
     "similarity": lambda v: v.similarity,
@@ -37,7 +36,7 @@ SENTENCE_FEATURES: dict[str, Callable[[UnitView], float]] = {
 }
 
 # The direction each weight may take when fitted (0: either): see fitting._logistic.
-SENTENCE_SIGNS: dict[str, int] = {"support": 1, "rank_support": 1, "passage_rank": 1, "similarity": 1, "cue": 1,
+SENTENCE_SIGNS: dict[str, int] = {"rank_support": 1, "passage_rank": 1, "similarity": 1, "cue": 1,
                                   "unreadable": -1, "is_row": 0}
 
 

@@ -16,7 +16,7 @@ def turn(question: str, answer_text: str, abstained: bool = False) -> Turn:
 
 def test_a_standalone_question_is_left_alone():
     r = resolve("What was the system's deficit in 2023/24?", [])
-    assert r.query == "What was the system's deficit in 2023/24?" and not r.is_follow_up and r.prior_docs == {}
+    assert r.query == "What was the system's deficit in 2023/24?" and not r.is_follow_up and r.near == ()
 
 
 def test_topic_shift_keeps_the_framing_not_the_old_topic():
@@ -26,7 +26,7 @@ def test_topic_shift_keeps_the_framing_not_the_old_topic():
     assert "Derbyshire" in r.framing and "2023/24" in r.framing
     assert "Derbyshire" not in r.query  # framing steers documents; it is not searched for
     assert "elective" not in r.query.lower() and "elective" not in r.framing.lower()
-    assert r.prior_docs == {"dx": 1.0}
+    assert r.near == ("dx:00001",)  # what follows the passage the last answer cited is considered
 
 
 def test_continuation_keeps_the_topic_and_pronouns_borrow_names():

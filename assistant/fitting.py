@@ -43,6 +43,7 @@ RANK_FEATURES = tuple(RANKING_FEATURES)
 UNIT_FEATURES = tuple(SENTENCE_FEATURES)
 ANSWER_FEATURES = tuple(ABSTAIN_FEATURES)
 CONSIDERED_CHOICES = (2, 3, 4, 5, 6, 8, 10)  # passages the answer may quote from, tried by `fit_considered`
+BALANCED_BOUNDARY = 0.5  # where a class-balanced logistic model finds both outcomes equally likely
 FALSE_ABSTAIN_BUDGET = 0.08  # of the answerable training questions the abstention threshold may decline
 REGULARISATION = 0.1  # inverse L2 strength of every logistic regression (as scikit-learn's C): strong, the data are few
 
@@ -265,7 +266,11 @@ def _rounded(names: Sequence[str], w: np.ndarray) -> dict[str, float]:
 
 def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
     """The probability threshold that declines most unanswerable questions while declining at most
-    FALSE_ABSTAIN_BUDGET of the answerable ones (a user asks far more answerable questions than not)."""
+    FALSE_ABSTAIN_BUDGET of the answerable ones (a user asks far more answerable questions than not), and
+    never above the class-balanced model's own boundary: an answer it judges more likely supported than not
+    is given. (Without that bound, a fit whose answerable questions all come from one corpus set the
+    threshold as high as that corpus's answers score, 0.635, and the annual reports left out then lost a
+    third of their answerable questions; see the README.)"""
     positives, negatives = max(1, int(y.sum())), max(1, int((1 - y).sum()))
     best, best_t = -1.0, float(p.min())
     for t in np.unique(np.round(p, 3)):
@@ -274,7 +279,7 @@ def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
         score = ((p < t) & (y == 0)).sum() / negatives
         if score > best:
             best, best_t = score, float(t)
-    return best_t
+    return min(best_t, BALANCED_BOUNDARY)
 
 
 def fit_choice(records: Records, base: Tuning, note: str) -> Tuning:

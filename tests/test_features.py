@@ -202,6 +202,10 @@ def test_threshold_declines_what_it_can_within_the_false_abstention_budget():
     y = np.array([1, 1, 1, 1, 1, 0, 0, 0])
     t = best_threshold(p, y)  # declining the 0.5 answerable one would exceed 8% of the answerable
     assert 0.3 < t <= 0.5
+    # answerable questions that all score high would let the threshold climb over unanswerable ones at 0.7:
+    # an answer the model rates more likely supported than not is still given
+    high = np.array([0.99, 0.98, 0.97, 0.96, 0.95, 0.7, 0.6, 0.2])
+    assert best_threshold(high, y) == 0.5
 
 
 def test_a_weight_never_takes_the_direction_its_feature_forbids():

@@ -8,10 +8,11 @@ other readers give tables (`text.table_text`: one tab-separated line a row, head
 chunked whole and quoted with its columns' names.
 
 A table is a run of rows whose cells after the first (the row's label) hold figures ("1,234", "(7)", "3.6 %",
-"—"), with the short label-only lines between them ("Current assets:"). Its columns are the overlapping
-character ranges of those cells; the header is the few lines just above the first row whose words stand over
-the figure columns ("Three Months Ended" over two columns, "July 29, 2023" over one), joined per column
-("Three Months Ended July 29, 2023"). Tables whose cells hold no figures are left as pypdf reads them.
+"—"), with the label-only lines between them ("Current assets:"). Its columns are where the row with the
+most figures has them, and where other rows' figures stand apart from those; the header is the few lines just
+above the first row whose words stand over the figure columns ("Three Months Ended" over two columns, "July
+29, 2023" over one), joined per column ("Three Months Ended July 29, 2023"). Tables whose cells hold no
+figures are left as pypdf reads them.
 
 Layout mode costs about as much again as the plain text, so only pages whose plain text has enough lines of
 figures are laid out (`is_candidate`). A table replaces the words it covers in the plain text only when the
@@ -34,6 +35,9 @@ _CURRENCY = frozenset("$€£¥")
 _CLOSING = frozenset({"%", ")", ")%", "%)"})
 _FIELD = re.compile(r"\S+(?:[ ]{1,%d}\S+)*")
 _WORD = re.compile(r"\w+")
+# a currency sign after a space, at the end or set apart before an amount: where a cell's amount begins
+# ("of $650 and $633" inside a label is running text)
+_SIGN_SPLIT = re.compile(r"(?<= )[$€£¥](?=$| +\(?[\d.])")
 
 
 def is_figure(cell: str) -> bool:
@@ -98,11 +102,6 @@ def _fields(line: str) -> list[_Field]:
     return merged
 
 
-# a currency sign after a space, at the end or set apart before an amount: where a cell's amount begins
-# ("of $650 and $633" inside a label is running text)
-_SIGN_SPLIT = re.compile(r"(?<= )[$€£¥](?=$| +\(?[\d.])")
-
-
 def _is_row(fields: list[_Field]) -> bool:
     """A data row: a cell after the first holds a figure (the first may be the row's label or a figure)."""
     return len(fields) >= 2 and any(is_figure(f.text) for f in fields[1:])
@@ -150,7 +149,7 @@ def _body(fields: list[list[_Field]], first: int, floor: int) -> list[int]:
             labels = []
             rows.append(n)
             limit = min(limit, _label_area_end(fields, [n]))
-        elif len(line) == 1 and line[0].start < limit and len(labels) < config.PDF_TABLE_MAX_LABEL_LINES:
+        elif _label_only(line, limit) and len(labels) < config.PDF_TABLE_MAX_LABEL_LINES:
             labels.append(n)
         else:
             break
@@ -160,12 +159,17 @@ def _body(fields: list[list[_Field]], first: int, floor: int) -> list[int]:
     n = first - 1
     while n >= floor and len(leading) < config.PDF_TABLE_MAX_LABEL_LINES:
         line = fields[n]
-        if line and not (len(line) == 1 and line[0].start < limit):
+        if line and not _label_only(line, limit):
             break
         if line:
             leading.append(n)
         n -= 1
     return sorted(leading) + rows
+
+
+def _label_only(line: list[_Field], figures_start: int) -> bool:
+    """A line of one cell that ends before the figures begin ("Current assets:"); running text reaches over."""
+    return len(line) == 1 and line[0].end <= figures_start
 
 
 def _build(fields: list[list[_Field]], rows: list[int], data: list[int], floor: int) -> Table | None:

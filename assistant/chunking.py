@@ -171,7 +171,9 @@ def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
                 filled = current[-1].end - current[0].start >= TARGET_MIN_CHARS
                 whole_line_overflows = unit.line_start and not _fits(unit.line_end - current[0].start, tokens,
                                                                      reserved)
-                if not _fits(size, tokens, reserved) or (filled and whole_line_overflows):
+                if filled and _opens_table(text, unit.start):
+                    close()  # a table starts a piece of its own once the piece before it is full enough
+                elif not _fits(size, tokens, reserved) or (filled and whole_line_overflows):
                     header_row = _header_row_to_carry(text, current, unit)
                     close()
                     current.extend(header_row)
@@ -180,7 +182,16 @@ def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
             current.append(unit)
         previous_section = section
     close()
-    return [_make_chunk(parsed, n, group) for n, group in enumerate(_passages(spans, item_starts))]
+    table_starts = {i for i, (start, _) in enumerate(spans) if _opens_table(text, start)}
+    return [_make_chunk(parsed, n, group) for n, group in enumerate(_passages(spans, item_starts, table_starts))]
+
+
+def _opens_table(text: str, start: int) -> bool:
+    """`start` begins a table's first row: a tab-separated line, with no table row above it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    return (not text[line_start:start].strip() and "\t" in text[start:line_end if line_end != -1 else len(text)]
+            and not table_header_before(text, start))
 
 
 def _header_row_to_carry(text: str, current: list[_Unit], unit: _Unit) -> list[_Unit]:
@@ -200,11 +211,14 @@ def _header_row_to_carry(text: str, current: list[_Unit], unit: _Unit) -> list[_
     return [current.pop()]
 
 
-def _passages(spans: list[tuple[int, int]], item_starts: set[int]) -> list[list[tuple[int, int]]]:
-    """Consecutive pieces grouped greedily into chunks of at most PASSAGE_MAX_CHARS, never across an item."""
+def _passages(spans: list[tuple[int, int]], item_starts: set[int],
+              table_starts: set[int]) -> list[list[tuple[int, int]]]:
+    """Consecutive pieces grouped greedily into chunks of at most PASSAGE_MAX_CHARS, never across an item; a
+    piece that opens a table starts a chunk of its own when the chunk before holds TARGET_MIN_CHARS already."""
     groups: list[list[tuple[int, int]]] = []
     for i, (start, end) in enumerate(spans):
-        if groups and i not in item_starts and end - groups[-1][0][0] <= PASSAGE_MAX_CHARS:
+        full = bool(groups) and i in table_starts and groups[-1][-1][1] - groups[-1][0][0] >= TARGET_MIN_CHARS
+        if groups and i not in item_starts and not full and end - groups[-1][0][0] <= PASSAGE_MAX_CHARS:
             groups[-1].append((start, end))
         else:
             groups.append([(start, end)])

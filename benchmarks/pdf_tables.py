@@ -7,8 +7,8 @@ text, as before tables were read) and on. For each evidence quote, the chunks of
 the chunk that holds most of it; a quote counts as
   found   when one chunk holds a contiguous run of at least 60% of its words (the eval README's rule),
   whole   when one chunk holds all its words in order,
-  all     when one chunk holds at least 95% of its words, in any order (a table read with its columns names
-          each column once in its header row, where the benchmark's quote repeats a spanning header's words),
+  all     when one chunk holds at least 95% of its words, in any order (a table read with its columns puts
+          its header row in one line, where the page's plain text may read it in another order),
 and "page" when that best chunk also covers the quote's page. No embedding: reading and chunking only.
 Prints Markdown tables: per-filing reading time in CPU seconds (the extra time is the tables' cost) and the quote counts.
 """

@@ -11,8 +11,9 @@ A table is a run of rows whose cells after the first (the row's label) hold figu
 "—"), with the label-only lines between them ("Current assets:"). Its columns are where the row with the
 most figures has them, and where other rows' figures stand apart from those; the header is the few lines just
 above the first row whose words stand over the figure columns ("Three Months Ended" over two columns, "July
-29, 2023" over one), joined per column ("Three Months Ended July 29, 2023"). Tables whose cells hold no
-figures are left as pypdf reads them.
+29, 2023" over one), joined per column ("Three Months Ended July 29, 2023" | "July 30, 2022"; a header over
+several columns is written once, over the first). Tables whose cells hold no figures are left as pypdf
+reads them.
 
 Layout mode costs about as much again as the plain text, so only pages whose plain text has enough lines of
 figures are laid out (`is_candidate`). A table replaces the words it covers in the plain text only when the
@@ -268,7 +269,9 @@ def _prose(line: list[_Field], label_end: int) -> bool:
 
 def _header(fields: list[list[_Field]], lines: list[int], columns: list[tuple[int, int]],
             label_area: tuple[int, int]) -> list[str]:
-    """One header row from the header lines, each column's words joined top to bottom. In each line, the
+    """One header row from the header lines, each column's words joined top to bottom, every word as often as
+    the page prints it ("Three Months Ended July 29, 2023" | "July 30, 2022" | "Six Months Ended July 29,
+    2023" | "July 30, 2022"): quotes stay the page's words in the page's order. In each line, the
     cells that start where the labels stand and end before the figures head the label column (`label_area`:
     where the longest label ends, where the figures begin); a line with a cell for every column heads them in
     order, a line of one cell heads them all ("Fiscal Years Ended January 31,"), and otherwise a cell heads
@@ -283,6 +286,7 @@ def _header(fields: list[list[_Field]], lines: list[int], columns: list[tuple[in
         label = [f for f in fields[n] if f.start < labels_end and f.end <= label_end]
         over = [f for f in fields[n] if f not in label]
         header[0] = " ".join([header[0], *(f.text for f in label)]).strip()
+        named: set[int] = set()  # a cell heading several columns is written once, over the first of them
         for c in range(len(columns)):
             if len(over) == len(columns):
                 heads = [over[c]]
@@ -291,6 +295,8 @@ def _header(fields: list[list[_Field]], lines: list[int], columns: list[tuple[in
             else:
                 heads = [f for f in over if f.start < slots[c][1] and slots[c][0] < f.end
                          or f is _nearest(over, columns[c]) and _gap(f, columns[c]) <= f.end - f.start]
+            heads = [f for f in heads if f.start not in named]
+            named.update(f.start for f in heads)
             header[c + 1] = " ".join([header[c + 1], *(f.text for f in heads)]).strip()
     return header
 

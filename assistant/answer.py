@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .concepts import Concepts, meta_words, passage_words, title_words, words_of
-from .intent import Intent, cues
+from .intent import Intent, cues, kinds_missing
 from .plan import CorpusView, QueryPlan, make_plan
 from .query import analyse, org_keys, period_end
 from .sentence_features import (
@@ -50,6 +50,7 @@ QUALIFIER_MAX = 100  # characters: a sentence this short right after the best on
 NEIGHBOUR_SHARE = 0.5  # a neighbouring sentence joins the answer at half the best sentence's score
 SIMILARITY_SHORTLIST = 16  # units compared with the question by the encoder (the likeliest by word support)
 SIMILARITY_CHARS = 300  # of a unit's text: enough to judge what it is about
+_LIST_ITEM = re.compile(r"\s*(?:[-*•▪●◦]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 
 
 def _key(s: "Scored") -> tuple[str, int]:
@@ -70,6 +71,7 @@ class Scored:
     covered: frozenset[str]
     similarity: float = 0.0
     values: dict | None = None  # feature -> value, for fitting and explaining
+    lead: str = ""  # the sentence introducing the list this unit is an item of
 
 
 Embed = Callable[[list[str]], "object"]  # texts -> unit vectors (rows)
@@ -159,9 +161,10 @@ class ExtractiveAnswerer:
 
     def _answer_view(self, plan: QueryPlan, concepts: Concepts, essential: list[Scored],
                      covered: set[str]) -> AnswerView:
+        texts = [s.unit.text for s in essential]
         return AnswerView(concepts.share(covered), plan.asked_concepts.share(covered),
-                          max(s.similarity for s in essential),
-                          figures_missing(plan.facts.numbers, [s.unit.text for s in essential]))
+                          max(s.similarity for s in essential), figures_missing(plan.facts.numbers, texts),
+                          kinds_missing(texts, plan.intent, self.idf))
 
     def supported(self, view: AnswerView) -> bool:
         t = self.tuning
@@ -241,25 +244,29 @@ class ExtractiveAnswerer:
         similarity is always to the whole `question` as asked."""
         if not concepts.total:
             return []
-        found: list[tuple[Unit, int, float, frozenset[str], float]] = []
+        found: list[tuple[Unit, int, float, frozenset[str], float, str]] = []
         for passage in passages:
             meta = meta_words(passage.document)
             path = words_of(" ".join(passage.chunk.section_path)) - meta
+            lead = ""  # the sentence that introduces a list ("At ICB level as at 2 April:"): context of its items
             for index, unit in enumerate(split_units(passage)):
+                lead = lead if _LIST_ITEM.match(unit.raw) else ""
                 covered = concepts.covered_by(words_of(unit.text) | meta)
-                in_path = concepts.covered_by(path) - covered
+                in_path = concepts.covered_by(path | words_of(lead)) - covered
                 support = concepts.share(covered, half=in_path)
-                found.append((unit, index, support, covered | in_path, cues(unit.text, intent, self.idf)))
+                found.append((unit, index, support, covered | in_path, cues(unit.text, intent, self.idf), lead))
+                if unit.text.rstrip().endswith(":"):
+                    lead = unit.text
         # Only the likeliest units are compared with the question by the encoder (it is the costly part).
         shortlist = sorted(range(len(found)), key=lambda i: -(found[i][2] * rank_prior(found[i][0].passage.rank)
                                                               + found[i][4]))[:SIMILARITY_SHORTLIST]
         similarities = self._similarities(question, found, shortlist)
         weights = {name: self.tuning.weight("sentence", name) for name in SENTENCE_FEATURES}
         out: list[Scored] = []
-        for (unit, index, support, covered, cue), similarity in zip(found, similarities):
+        for (unit, index, support, covered, cue, lead), similarity in zip(found, similarities):
             values = {name: f(UnitView(unit, support, similarity, cue)) for name, f in SENTENCE_FEATURES.items()}
             score = sum(weights[n] * v for n, v in values.items())
-            out.append(Scored(unit, index, score, support, covered, similarity, values))
+            out.append(Scored(unit, index, score, support, covered, similarity, values, lead))
         out.sort(key=lambda s: s.score, reverse=True)
         return out
 
@@ -267,8 +274,9 @@ class ExtractiveAnswerer:
         """The question names a body, a year or a day: the supporting passage must be about it."""
         facts = plan.facts
         doc = candidate.unit.passage.document
-        # The sentence itself or its item's heading must say so when the document is about something else.
-        text = candidate.unit.text + " " + " ".join(candidate.unit.passage.chunk.section_path)
+        # The sentence itself, its list's lead-in or its item's heading must say so when the document is about
+        # something else.
+        text = " ".join((candidate.unit.text, candidate.lead, *candidate.unit.passage.chunk.section_path))
         if plan.named_organisations and doc.organisation:
             keys = set().union(*(org_keys(o) for o in plan.named_organisations))
             if not (org_keys(doc.organisation) & keys) and not any(k in text.lower() for k in keys):

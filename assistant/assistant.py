@@ -19,7 +19,7 @@ from .conversation import resolve
 from .people import person_names
 from .plan import CorpusView, QueryPlan, make_plan
 from .query import analyse, numeral_variants
-from .store import lexical_tokens
+from .lexical import lexical_tokens
 from .tuning import Tuning, load_tuning
 from .types import Answer, Chunk, Document, Filters, Passage, Section, Turn
 
@@ -36,20 +36,39 @@ COMMON_FORM_IDF = 2.5  # short forms found in more than about one passage in twe
 class Assistant:
     def __init__(self, store, embedder, corpus_dir: Path, index_dir: Path, answerer: Answerer | None = None,
                  tuning: Tuning | None = None, llm: LLMSettings | None = None):
+        self.embedder = embedder
+        self.corpus_dir = corpus_dir
+        self.index_dir = index_dir
+        self.tuning = tuning or load_tuning()
+        self.llm = llm  # the local model that writes answers (checked before they are shown), if any
+        self._given_answerer = answerer
+        self._use(store)
+
+    def _use(self, store) -> None:
+        """Point everything that reads the index at `store`."""
         from .retrieval import Retriever
 
         self.store = store
         self._registers = None  # read on first use (registers())
-        self.corpus_dir = corpus_dir
-        self.index_dir = index_dir
-        self.tuning = tuning or load_tuning()
-        self.retriever = Retriever(store, embedder, self.tuning)
+        self._register_answerer = None  # answers questions of the registers (made on first such question)
+        self.retriever = Retriever(store, self.embedder, self.tuning)
         self.aliases = Aliases(store.definitions())  # found per document at index time
         self.corpus = CorpusView(store.idf, tuple(store.documents()))
         self.extractive = ExtractiveAnswerer(store.idf, documents=store.documents(), tuning=self.tuning,
-                                             embed=embedder.embed)
-        self.llm = llm  # the local model that writes answers (checked before they are shown), if any
-        self.answerer = answerer or (self._llm_answerer(llm) if llm else self.extractive)
+                                             embed=self.embedder.embed)
+        self.answerer = self._given_answerer or (self._llm_answerer(self.llm) if self.llm else self.extractive)
+
+    def reopen_if_rebuilt(self) -> bool:
+        """Open the index again when a build (e.g. `boardroom index --watch`) has switched it since it was
+        opened; True when it did. Cheap when nothing changed: one small file is read. The store opened before
+        is left to whoever still holds it (it stays readable until they let it go)."""
+        from .store import IndexStore, read_current
+
+        live = read_current(self.index_dir)
+        if live is None or live == self.store.build_dir:
+            return False
+        self._use(IndexStore.open(self.index_dir))
+        return True
 
     def _llm_answerer(self, llm: LLMSettings) -> Answerer:
         from .llm_answer import LLMAnswerer
@@ -84,15 +103,49 @@ class Assistant:
 
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(),
             on_text: Callable[[str], None] | None = None) -> Answer:
-        """Answer a question (a follow-up is resolved against `history`), honouring `filters`. An answer a
-        local model writes is shown to `on_text` as it grows, before it is checked."""
+        """Answer a question (a follow-up is resolved against `history`), honouring `filters`. A question of
+        the registers ("What actions does HJ own?") is answered from them when they hold what it asks for;
+        otherwise from the ranked passages. An answer a local model writes is shown to `on_text` as it grows,
+        before it is checked."""
         t0 = time.perf_counter()
         passages, plan = self.retrieve(question, history, filters)
         t1 = time.perf_counter()
-        answer = self.answerer.compose(question, passages, plan, on_text)
+        answer = self._from_registers(question, plan, filters, passages)
         t2 = time.perf_counter()
-        timings = {"retrieve": (t1 - t0) * 1000, "compose": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
+        if answer is None:
+            answer = self.answerer.compose(question, passages, plan, on_text)
+        t3 = time.perf_counter()
+        timings = {"retrieve": (t1 - t0) * 1000, "registers": (t2 - t1) * 1000, "compose": (t3 - t2) * 1000,
+                   "total": (t3 - t0) * 1000}
         return replace(answer, timings=timings)
+
+    def _from_registers(self, question: str, plan: QueryPlan, filters: Filters,
+                        passages: list[Passage]) -> Answer | None:
+        """The registers' answer when the question asks for one and they hold it; None otherwise (also for
+        an index built before registers existed)."""
+        if plan.register is None:
+            return None
+        from .errors import IndexMismatch
+
+        try:
+            return self.register_answerer().answer(question, plan, filters, passages)
+        except IndexMismatch:
+            return None
+
+    def register_answerer(self):
+        """Answers from the registers of the opened index, cited like answers (made once). Raises
+        IndexMismatch for an index built before registers existed."""
+        if self._register_answerer is None:
+            from .register_answer import RegisterAnswerer
+
+            self._register_answerer = RegisterAnswerer(self.registers(), self.store.chunks_of)
+        return self._register_answerer
+
+    def register_sections(self, registers: Sequence[str]) -> list[Turn]:
+        """A briefing's register sections, each as a turn whose answer cites its entries: the open actions,
+        recent decisions, the latest meeting's attendance, the declarations of interest."""
+        answerer = self.register_answerer()
+        return [Turn(answer.question, answer) for answer in (answerer.section(r) for r in registers)]
 
     def retrieve(self, question: str, history: Sequence[Turn] = (), filters: Filters = Filters(),
                  k: int = PASSAGES_RETURNED) -> tuple[list[Passage], QueryPlan]:

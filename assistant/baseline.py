@@ -24,7 +24,7 @@ import numpy as np
 from .chunking import _pages
 from .embedding import Embedder
 from .ingest import iter_corpus, scan_corpus
-from .store import lexical_tokens
+from .lexical import lexical_tokens
 from .types import Answer, Chunk, Document, ParsedDocument, Passage, Turn
 
 CHUNK_CHARS = 1000

@@ -245,6 +245,7 @@ def _make_chunk(parsed: ParsedDocument, n: int, pieces: list[tuple[int, int]]) -
         table_header=header,
         row_head=row_head,
         pieces=tuple(a for a, _ in pieces[1:]),
+        continuations=tuple((a, b) for a, b in parsed.continuations if start <= a < end and start <= b < end),
     )
 
 

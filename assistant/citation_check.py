@@ -6,7 +6,7 @@ was sent, and every figure, date, financial year and name it states occurs in th
 model was given them: the header line with title, body, date and item, then the passage's text). What a
 sentence says about those facts is not judged: a sentence that turns a deficit into a surplus with the
 right figure passes. Figures, dates and words are read with the same helpers as questions (`query.py`,
-`store.lexical_tokens`, `sentences.split_sentences`), so "£90.7 million" matches "£90.7m" and "2023-24"
+`lexical.lexical_tokens`, `sentences.split_sentences`), so "£90.7 million" matches "£90.7m" and "2023-24"
 matches "2023/24", but "£91m" does not match "£90.7m".
 """
 
@@ -21,7 +21,7 @@ from functools import lru_cache
 from .markers import MARKER, cited_numbers, strip_markers
 from .query import MONTHS, STOPWORDS, analyse, holds_token, period_end, spelled_numbers
 from .sentences import clean_markup, split_sentences
-from .store import lexical_tokens
+from .lexical import lexical_tokens
 
 # Markers written after a sentence's full stop ("… deficit. [1] Next …") belong to the sentence before them.
 _MARKERS_AFTER_STOP = re.compile(r"([.!?])((?:\s*" + MARKER.pattern + r")+)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from . import config
@@ -37,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="build or update the index (only new or changed files are read)")
     _add_dirs(p)
+    p.add_argument("--watch", action="store_true",
+                   help="then keep it up to date as papers are added, changed or removed, a line per change (Ctrl+C stops)")
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("ask", help="answer a question with numbered sources")
@@ -62,11 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_tuning(p)
     p.set_defaults(func=_cmd_search)
 
-    p = sub.add_parser("brief", help="write a Markdown briefing answering a file of questions (one a line)")
+    p = sub.add_parser("brief", help="write a Markdown briefing answering a file of questions (one a line), "
+                       "with register sections if asked")
     _add_dirs(p)
-    p.add_argument("questions", type=Path, help="text file, one question per line (blank lines and # comments skipped)")
+    p.add_argument("questions", type=Path, nargs="?", help="text file, one question per line (blank lines and "
+                   "# comments skipped); may be left out with --registers")
     p.add_argument("-o", "--output", type=Path, required=True, help="the briefing to write (Markdown)")
     p.add_argument("--title", default="Briefing")
+    p.add_argument("--registers", type=_register_names, default=(), metavar="LIST",
+                   help="sections after the answers, comma-separated: actions (the open ones), decisions (of the "
+                   f"{config.BRIEF_DECISION_DAYS} days up to the latest one), attendance (the latest minuted "
+                   "meeting), interests")
     p.set_defaults(func=_cmd_brief)
 
     p = sub.add_parser("eval", help="score answers and retrieval on a question file with verified evidence")
@@ -104,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", type=_start_date, help="only decisions of meetings on or after YYYY-MM-DD (or YYYY-MM, YYYY)")
     p.add_argument("--until", type=_end_date, help="only decisions of meetings on or before YYYY-MM-DD (or YYYY-MM, YYYY)")
     p.add_argument("--org", action="append", default=[], help="only papers of this organisation (repeatable)")
+    p.add_argument("--all", action="store_true", help="also the papers a meeting only received or noted")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_decisions)
 
@@ -286,25 +296,46 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _register_names(value: str) -> tuple[str, ...]:
+    from .register_query import REGISTERS
+
+    names = tuple(dict.fromkeys(n.strip().lower() for n in value.split(",") if n.strip()))
+    unknown = [n for n in names if n not in REGISTERS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown register {', '.join(unknown) or repr(value)}; choose from: "
+                                         f"{', '.join(REGISTERS)}")
+    return names
+
+
 def _cmd_brief(args: argparse.Namespace) -> int:
     from .export import briefing_markdown
     from .types import Turn
 
-    try:
-        lines = args.questions.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise BoardroomError(f"cannot read {args.questions}: {exc.strerror or exc}") from exc
-    questions = [q.strip() for q in lines if q.strip() and not q.lstrip().startswith("#")]
-    if not questions:
-        raise BoardroomError(f"{args.questions} holds no questions")
+    if args.questions is None and not args.registers:
+        raise BoardroomError("give a file of questions, or --registers (or both)")
+    questions = _brief_questions(args.questions) if args.questions is not None else []
     assistant = _open(args)
     turns: list[Turn] = []
     for q in questions:
         turns.append(Turn(q, assistant.ask(q, tuple(turns))))
-    args.output.write_text(briefing_markdown(turns, args.title), encoding="utf-8")
+    sections = assistant.register_sections(args.registers) if args.registers else []
+    args.output.write_text(briefing_markdown([*turns, *sections], args.title), encoding="utf-8")
     answered = sum(not t.answer.abstained for t in turns)
-    print(f"Wrote {args.output}: {len(turns)} questions, {answered} answered from the papers.")
+    parts = [f"{len(turns)} questions, {answered} answered from the papers"] if questions else []
+    parts += [f"register sections: {', '.join(args.registers)}"] if sections else []
+    print(f"Wrote {args.output}: {'; '.join(parts)}.")
     return 0
+
+
+def _brief_questions(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BoardroomError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    questions = [q.strip() for q in lines if q.strip() and not q.lstrip().startswith("#")]
+    if not questions:
+        raise BoardroomError(f"{path} holds no questions")
+    return questions
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -491,19 +522,77 @@ def _cmd_index(args: argparse.Namespace) -> int:
     from .indexer import build_index
     from .progress import ProgressBar
 
+    if args.watch:
+        return _watch_index(args)
     with ProgressBar() as bar:
         report = build_index(args.corpus, args.index, progress=bar.update)
+    _print_report(report)
+    return 0
+
+
+def _print_report(report) -> None:
     if report.full_rebuild_reason:
         print(report.full_rebuild_reason)
-    print(
-        f"Indexed {report.documents} documents ({len(report.added)} new, {len(report.changed)} changed, "
-        f"{len(report.removed)} removed, {len(report.unchanged)} unchanged), {report.chunks_total} chunks "
-        f"({report.chunks_embedded} embedded) in {report.seconds:.1f} s; {len(report.skipped)} skipped"
-        + (":" if report.skipped else ".")
-    )
+    print(summary_line(report))
     for path, reason in report.skipped:
         print(f"  {path}: {reason}")
+
+
+def _watch_index(args: argparse.Namespace) -> int:
+    """`index --watch`: the usual report for the first build, then a line per paper added, changed, removed or
+    skipped; Ctrl+C stops with one line (a build it interrupts leaves the previous index in place)."""
+    from .progress import ProgressBar
+    from .watch import watch_index
+
+    bar = ProgressBar(transient=True)
+    skipped: dict[str, str] | None = None
+
+    def progress():
+        nonlocal bar
+        bar = ProgressBar(transient=True)
+        return bar.update
+
+    def on_build(report) -> None:
+        nonlocal skipped
+        bar.close()
+        if skipped is None:
+            _print_report(report)
+            print(f"Watching {args.corpus} for changes (Ctrl+C stops).", flush=True)
+        else:
+            for line in change_lines(report, skipped):
+                print(f"{time.strftime('%H:%M:%S')} {line}", flush=True)
+        skipped = dict(report.skipped)
+
+    try:
+        watch_index(args.corpus, args.index, on_build, progress=progress)
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"Stopped watching {args.corpus}.", flush=True)
     return 0
+
+
+def change_lines(report, skipped_before: dict[str, str]) -> list[str]:
+    """One line per corpus file a build added, changed, removed or (newly) skipped, in path order."""
+    now = dict(report.skipped)
+    lines = [(path, f"{what} {path}") for what, paths in (("added", report.added), ("changed", report.changed),
+                                                           ("removed", report.removed)) for path in paths
+             if path not in now]  # a paper that can no longer be read is reported as skipped, with why
+    lines += [(path, f"skipped {path}: {reason}") for path, reason in now.items() if skipped_before.get(path) != reason]
+    gone = set(skipped_before) - set(now) - set(report.added) - set(report.changed)
+    lines += [(path, f"removed {path}") for path in gone]
+    return [line for _, line in sorted(lines)]
+
+
+def summary_line(report) -> str:
+    """One line for a BuildReport: documents by change, chunks, embeddings reused from the cache, time."""
+    reused = (f", {report.embeddings_reused} of {report.embeddings_reused + report.embeddings_computed} "
+              "embeddings reused" if report.chunks_embedded else "")
+    return (
+        f"Indexed {report.documents} documents ({len(report.added)} new, {len(report.changed)} changed, "
+        f"{len(report.removed)} removed, {len(report.unchanged)} unchanged), {report.chunks_total} chunks "
+        f"({report.chunks_embedded} embedded{reused}) in {report.seconds:.1f} s; {len(report.skipped)} skipped"
+        + (":" if report.skipped else ".")
+    )
 
 
 def _registers(args: argparse.Namespace):
@@ -530,11 +619,13 @@ def _cmd_decisions(args: argparse.Namespace) -> int:
     registers = _registers(args)
     filters = build_filters(list(registers.documents.values()), args.corpus, organisations=args.org,
                             since=args.since, until=args.until)  # an unknown organisation is an error
-    found = registers.decisions(filters.since, filters.until, filters.organisations)
+    found = registers.decisions(filters.since, filters.until, filters.organisations, noted=args.all)
     if args.json:
         _print_json([views.decision_dict(c) for c in found])
     else:
-        print_decisions(_console(), found, registers.notes())
+        noted = 0 if args.all else len(registers.decisions(filters.since, filters.until, filters.organisations,
+                                                            noted=True)) - len(found)
+        print_decisions(_console(), found, registers.notes(), noted_left_out=noted)
     return 0
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .query import STOPWORDS, QueryFacts
-from .store import lexical_tokens
+from .lexical import lexical_tokens
 from .types import Chunk, Document, Passage
 
 
@@ -99,6 +99,12 @@ class Concepts:
             factor = ABSENT_FACTOR if share == 0 else 1.0 - UBIQUITY_DISCOUNT * share
             weights[key] = self.weights[key] * factor
         return Concepts(weights, self.alternatives)
+
+    def restricted(self, keys) -> "Concepts":
+        """Only the concepts in `keys`, with their weights."""
+        keep = set(keys)
+        return Concepts({k: w for k, w in self.weights.items() if k in keep},
+                        {k: a for k, a in self.alternatives.items() if k in keep})
 
     def names_met(self, covered: set[str] | frozenset[str]) -> bool:
         """Whether every concept the question wrote as a name (capitalised, matched as written) is covered."""

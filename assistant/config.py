@@ -16,12 +16,44 @@ CACHE_DIR = Path(os.environ.get("BOARDROOM_CACHE", Path.home() / ".cache" / "boa
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_DIM = 384
 MODEL_MAX_TOKENS = 256
+# The ONNX encoder (embedding.py), measured in benchmarks/index_speed.py --grid (see benchmarks/README.md).
+# Texts per onnxruntime call: earlier measurement on 2 cores gave 58 chunks/s for batches of 1-2, 50 for 8 and
+# 41 for 16 (bigger attention tensors fall out of cache, and pad more); batches are length-sorted anyway.
+ENCODER_BATCH = 2
+ENCODER_THREADS = 0  # onnxruntime intra-op threads; 0: one per core, at most 8
+# Whether idle onnxruntime threads spin while waiting for work. Off: on this shared 2-core machine (load 8-10)
+# 2 threads with batches of 2 encoded 15.4 pieces/s without spinning and 7.4 with it (spinning threads burn the
+# time slices they get; they would also take CPU from the thread that reads files ahead during a build).
+ENCODER_SPINNING = False
+
+# The embedding cache beside the index (embed_cache.py): vectors of encoder pieces by their exact text, so a
+# killed build resumes and a change of chunking re-encodes only changed pieces. After a build, when it holds
+# more than EMBED_CACHE_SLACK vectors per chunk of the index plus EMBED_CACHE_MIN_ROWS (a chunk has about two
+# pieces), it is trimmed to the pieces of that build. 20,000 vectors take about 40 MB.
+EMBED_CACHE_SLACK = 4.0
+EMBED_CACHE_MIN_ROWS = 20_000
+
+# Building: texts per call of the encoder between progress updates and cache commits (a killed build loses at
+# most one slice), and the fewest new or changed files for which a thread reads ahead while the encoder works.
+EMBED_SLICE = 32
+READ_AHEAD_MIN_FILES = 2
+
+# `boardroom index --watch` (watch.py): a burst of file events is built once the corpus folder has been quiet
+# for WATCH_QUIET_MS (a copy in progress keeps it busy), or WATCH_MAX_WAIT_MS after its first event at the
+# latest; a build that finds another running is tried again after WATCH_RETRY_SECONDS.
+WATCH_QUIET_MS = 800
+WATCH_MAX_WAIT_MS = 5000
+WATCH_RETRY_SECONDS = 1.0
+WATCH_START_SECONDS = 10.0  # the longest wait for the file watcher to be in place before the first build
 
 # Bump when chunk boundaries or chunk context change: an index built by another version is rebuilt.
 # 5: chunks grouped from embedding pieces (up to 1,400 characters); PDFs carry printed page labels and pages
 #    read by OCR; files skipped as scans are read again.
-# 6: PDF tables read with their rows and column headers; a carried table header keeps its empty label cell.
-CHUNKER_VERSION = "6"
+# 6: text laid out a line per paragraph: chunks carry the continuations of its reading order.
+# 7: PDF tables read with their rows and column headers (a spanning header once, over its first column);
+#    a carried table header keeps its empty label cell; a table opens a piece and a chunk of its own when
+#    the one before it is full enough.
+CHUNKER_VERSION = "7"
 
 # Extensions with a reader. A legacy Word `.doc` is listed so that it is reported with a clear reason.
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".pptx", ".html", ".htm", ".eml", ".txt", ".md", ".doc")
@@ -71,3 +103,20 @@ PDF_TABLE_MAX_HEADER_LINES = 4  # lines above a table's first row that may head 
 # Share of a table's words that pypdf's plain text must hold in the same order, with no more than the rest
 # of other words between them, for the table to replace them (else the page keeps its plain text).
 PDF_TABLE_MIN_AGREEMENT = 0.9
+
+# Reflowing text laid out a line per paragraph (PDF-to-text conversions; see ingest/reflow.py).
+REFLOW_MIN_LINES = 50  # lines a file needs before its layout is judged
+REFLOW_SINGLE_SHARE = 0.9  # of its paragraphs that are one line
+REFLOW_CUT_SHARE = 0.5  # of those one-line paragraphs that stop mid-sentence
+REFLOW_RUNNING_HEAD_REPEATS = 5  # a short line seen this often is a running head, not text
+REFLOW_SMOOTHING = 2.0  # weight of a word's overall frequency against what is seen after the previous word
+REFLOW_SPAN = 12  # lines after which a chain with no new line is closed (the column ended)
+REFLOW_LAYOUT_CHANGE = 0.005  # chance that the layout (one column or two) changes from one line to the next
+
+# Questions answered from the registers (register_answer.py).
+# The weighted share of a question's topic words (those that do not just name a register, a person or a time)
+# that a register entry must carry to answer it; below it, the question goes to ordinary retrieval.
+REGISTER_TOPIC_SHARE = 0.6
+REGISTER_ANSWER_ROWS = 25  # entries an answer lists; the rest are counted ("… and 4 more in the register")
+BRIEF_DECISION_DAYS = 90  # `brief --registers decisions`: the decisions of this many days up to the latest one
+REGISTER_QUOTE_CHARS = 80  # an entry is cited where it begins when at least this much of it (or all) lies there

@@ -26,10 +26,6 @@ from .errors import EmbedderUnavailable
 log = logging.getLogger(__name__)
 
 ONNX_FILENAME = "all-MiniLM-L6-v2.opset17.onnx"
-# Measured on 2 cores with ~300-1,100 character chunks and 2 intra-op threads: batches of 1-2 give 58
-# chunks/s, 8 give 50, 16 give 41 (bigger attention tensors fall out of cache, and pad more). Batches are
-# length-sorted anyway, so a caller's order costs nothing.
-ONNX_BATCH_SIZE = 2
 ST_BATCH_SIZE = 32
 
 
@@ -75,13 +71,16 @@ class OnnxEmbedder:
     name = config.MODEL_NAME
     dim = config.MODEL_DIM
 
-    def __init__(self, onnx_path: Path, *, batch_size: int = ONNX_BATCH_SIZE, threads: int | None = None):
+    def __init__(self, onnx_path: Path, *, batch_size: int | None = None, threads: int | None = None,
+                 spinning: bool | None = None):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or max(1, min(os.cpu_count() or 1, 8))
+        opts.intra_op_num_threads = threads or config.ENCODER_THREADS or max(1, min(os.cpu_count() or 1, 8))
         opts.inter_op_num_threads = 1
+        spin = config.ENCODER_SPINNING if spinning is None else spinning
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.log_severity_level = 3
         self._session = ort.InferenceSession(str(onnx_path), sess_options=opts, providers=["CPUExecutionProvider"])
@@ -91,7 +90,7 @@ class OnnxEmbedder:
         tok.enable_truncation(max_length=config.MODEL_MAX_TOKENS)
         tok.enable_padding(pad_id=0, pad_token="[PAD]")
         self._tokenizer = tok
-        self.batch_size = batch_size
+        self.batch_size = batch_size or config.ENCODER_BATCH
         self.path = Path(onnx_path)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
@@ -153,6 +152,27 @@ class HashEmbedder:
             if not out[i].any():
                 out[i, 0] = 1.0
         return _normalise(out)
+
+
+class LazyEmbedder:
+    """The shipped model, loaded by `load_embedder()` on the first `embed()` and then kept: for a build that
+    may find every vector in its cache, and for a process that builds again and again (`index --watch`)."""
+
+    name = config.MODEL_NAME
+    dim = config.MODEL_DIM
+
+    def __init__(self) -> None:
+        self._inner: Embedder | None = None
+        self.load_seconds = 0.0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self._inner is None:
+            import time
+
+            t = time.perf_counter()
+            self._inner = load_embedder()
+            self.load_seconds = time.perf_counter() - t
+        return self._inner.embed(texts)
 
 
 def export_onnx(target: Path) -> Path:

@@ -106,9 +106,14 @@ def _page_hit(item: Item, answer: Answer, k: int) -> bool | None:
     return False
 
 
+def answered_right(item: Item, answer: Answer) -> bool:
+    """Answerable, answered (not declined), and the answer matches every answer pattern of the item."""
+    return (item.answerable and not answer.abstained and bool(item.patterns)
+            and all(re.search(pat, answer.text, re.IGNORECASE) for pat in item.patterns))
+
+
 def score_item(item: Item, answer: Answer, latency_ms: float, k: int) -> ItemResult:
-    correct = (item.answerable and not answer.abstained and bool(item.patterns)
-               and all(re.search(pat, answer.text, re.IGNORECASE) for pat in item.patterns))
+    correct = answered_right(item, answer)
     quotes = [e["quote"] for e in item.evidence if e.get("quote")]
     cited = correct and any(quote_found(q, c.passage.chunk.text) for c in answer.citations for q in quotes)
     return ItemResult(item, answer, _first_evidence_rank(item, answer), _page_hit(item, answer, k),

@@ -32,6 +32,7 @@ class Candidate:
     dense_rank: int | None
     lexical: float | None  # BM25 score; None when the lexical index did not propose it
     lexical_rank: int | None
+    dense_piece: float  # cosine similarity to the question of its best embedding piece
     near: bool  # beside a passage the last answer cited
     words: frozenset[str]  # its text's, its heading's and its document's words
     heading_words: frozenset[str]
@@ -48,6 +49,7 @@ class Pool:
     concepts: Concepts  # the question's concepts, discounted by how many candidates carry each
     best_dense: float
     best_lexical: float
+    best_piece: float
     idf: Callable[[str], float]
     part_leaders: frozenset[int] = frozenset()  # rows that best answer some part of a multi-part question
     side_leaders: frozenset[int] = frozenset()  # rows that are the best of their side of a comparison
@@ -60,6 +62,12 @@ def _rank_score(rank: int | None) -> float:
 def dense(pool: Pool, c: Candidate) -> float:
     """Cosine similarity to the question, relative to the pool's best (0 for the best, negative below)."""
     return 0.0 if c.dense is None else c.dense - pool.best_dense
+
+
+def dense_piece(pool: Pool, c: Candidate) -> float:
+    """The similarity of the passage's best piece, relative to the pool's best: a table or a paragraph
+    that answers can sit in a passage whose other pieces are about something else."""
+    return c.dense_piece - pool.best_piece
 
 
 def dense_rank(pool: Pool, c: Candidate) -> float:
@@ -162,7 +170,7 @@ def side_leader(pool: Pool, c: Candidate) -> float:
 
 
 RANKING_FEATURES: dict[str, Callable[[Pool, Candidate], float]] = {
-    f.__name__: f for f in (dense, dense_rank, lexical, lexical_rank, coverage, sentence_coverage, window_coverage,
+    f.__name__: f for f in (dense, dense_piece, dense_rank, lexical, lexical_rank, coverage, sentence_coverage, window_coverage,
                             heading, exact, identity, identity_none, period_match, period_other, date_match, prior,
                             near, part_leader, side_leader)
 }

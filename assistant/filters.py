@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import BoardroomError, OutsideCorpus
+from .query import same_organisation
 from .types import KINDS, Document, Filters
 
 
@@ -71,8 +72,6 @@ def build_filters(documents: Sequence[Document], corpus_dir: Path, *, organisati
                   paths: Iterable[str] = ()) -> Filters:
     """Filters whose every value names something in the corpus: a known kind, an organisation some document
     belongs to, a start no later than the end, and indexed documents inside the corpus folder."""
-    from .retrieval import same_organisation
-
     kinds, organisations = tuple(kinds), tuple(organisations)
     for kind in kinds:
         if kind not in KINDS:
@@ -86,3 +85,17 @@ def build_filters(documents: Sequence[Document], corpus_dir: Path, *, organisati
         raise BoardroomError(f"the start date {since.isoformat()} is after the end date {until.isoformat()}")
     doc_ids = tuple(document_at(p, documents, corpus_dir).doc_id for p in paths)
     return Filters(organisations, kinds, since, until, doc_ids)
+
+
+def admits(filters: Filters, document: Document) -> bool:
+    """Whether a document passes the filters: one of the documents, organisations and kinds named (when any
+    are), dated within the range (an undated document is outside any range)."""
+    if filters.doc_ids and document.doc_id not in filters.doc_ids:
+        return False
+    if filters.organisations and not any(same_organisation(document.organisation, o) for o in filters.organisations):
+        return False
+    if filters.kinds and document.kind not in filters.kinds:
+        return False
+    if filters.since and (document.date is None or document.date < filters.since):
+        return False
+    return not (filters.until and (document.date is None or document.date > filters.until))

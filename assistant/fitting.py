@@ -8,6 +8,8 @@ quote (does it state the evidence?) and of the composed answer (is the question 
   candidates, the one holding the evidence against each other: only the order within a question matters;
 - sentences: the same for "states the evidence", on the board-paper corpora and TAT-QA's labelled
   paragraphs (see `tatqa.py`);
+- how many of the top passages the answer may quote from: the number that answers most of the answerable
+  questions right (their answer patterns), each corpus given the same say;
 - abstention: logistic regression of "answerable" on the answer's features, with the questions of each
   other corpus asked here as extra unanswerable ones, and the threshold that best balances answering
   the answerable and declining the rest.
@@ -18,6 +20,7 @@ all corpora but one (see `evaluation_suite.py`).
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +28,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .evaluation import Item, quote_found, tokens
+from .evaluation import Item, answered_right, quote_found, tokens
 from .features import RANKING_FEATURES, RANKING_SIGNS
 from .sentence_features import ABSTAIN_FEATURES, ABSTAIN_SIGNS, SENTENCE_FEATURES, SENTENCE_SIGNS
 from .tuning import Tuning
@@ -35,6 +38,7 @@ RANK_FEATURES = tuple(RANKING_FEATURES)
 UNIT_FEATURES = tuple(SENTENCE_FEATURES)
 ANSWER_FEATURES = tuple(ABSTAIN_FEATURES)
 MIN_GAIN = 0.005  # a feature is kept only if leaving it out costs more than this (half a point of recall/MRR)
+CONSIDERED_CHOICES = (2, 3, 4, 5, 6, 8, 10)  # passages the answer may quote from, tried by `fit_considered`
 FALSE_ABSTAIN_BUDGET = 0.08  # of the answerable training questions the abstention threshold may decline
 REGULARISATION = 0.1  # inverse L2 strength of every logistic regression (as scikit-learn's C): strong, the data are few
 
@@ -51,11 +55,39 @@ class Records:
     unit_group: list[str] = field(default_factory=list)
     answer_x: list[list[float]] = field(default_factory=list)
     answer_y: list[int] = field(default_factory=list)
+    cases: list["Case"] = field(default_factory=list)  # each question's retrieved passages, to answer again
 
     def extend(self, other: "Records") -> "Records":
         for name in self.__dataclass_fields__:
             getattr(self, name).extend(getattr(other, name))
         return self
+
+
+@dataclass(frozen=True)
+class Case:
+    """One question as it was asked (its plan and the passages retrieved for it), to be answered again with
+    other answering settings; `answerable` is whether these papers hold its answer."""
+
+    corpus: str
+    item: Item
+    plan: object
+    passages: tuple
+    answerer: object
+    answerable: bool
+
+    def _answerer(self, tuning: Tuning):
+        answerer = copy.copy(self.answerer)  # shares the encoder's vector cache
+        answerer.tuning = tuning
+        return answerer
+
+    def answer(self, tuning: Tuning):
+        """The composer's choice and the view its abstention model judges, under `tuning`."""
+        return self._answerer(tuning).decide(list(self.passages), self.plan)
+
+    def correct(self, tuning: Tuning) -> bool:
+        """Answered right under `tuning` (see `evaluation.answered_right`)."""
+        return answered_right(self.item, self._answerer(tuning).compose(self.item.question, list(self.passages),
+                                                                         self.plan))
 
 
 def evidence_in(item: Item, chunk, document) -> bool:
@@ -119,12 +151,11 @@ def collect(assistant, groups: Iterable[list[Item]], corpus: str, *, answerable_
                         records.unit_x.append([s.values[n] for n in UNIT_FEATURES])
                         records.unit_y.append(y)
                         records.unit_group.append(f"{corpus}/{item.id}")
-            _, view = answerer.decide(passages, plan)
             # An answerable question teaches abstention only where its answer can be checked (it has answer
             # patterns): FinanceBench's arithmetic questions are scored for retrieval alone.
-            if view is not None and (not answerable_here or not item.answerable or item.patterns):
-                records.answer_x.append([f(view) for f in ABSTAIN_FEATURES.values()])
-                records.answer_y.append(int(answerable_here and item.answerable))
+            if not answerable_here or not item.answerable or item.patterns:
+                records.cases.append(Case(corpus, item, plan, tuple(passages), answerer,
+                                          answerable_here and item.answerable))
             # the answer the next turn follows up, composed from the passages already retrieved (as `ask` would)
             history.append(Turn(item.question, answerer.compose(item.question, passages, plan)))
     return records
@@ -299,16 +330,47 @@ def fit_choice(records: Records, base: Tuning, note: str) -> Tuning:
     return replace(base, ranking=ranking, sentence=sentence, fitted_on=note)
 
 
-def fit_abstention(records: Records, tuning: Tuning) -> Tuning:
-    """The abstention weights and threshold fitted on answer rows recorded with `tuning`'s own ranking and
-    sentence choice (what the model judges must be what it will judge)."""
+def answer_rows(records: Records, tuning: Tuning) -> Records:
+    """The abstention model's rows: each recorded question's answer under `tuning`, labelled answerable or
+    not (a question whose composer finds nothing to quote gives no row: it is declined whatever the model)."""
+    out = Records()
+    for case in records.cases:
+        _, view = case.answer(tuning)
+        if view is not None:
+            out.answer_x.append([f(view) for f in ABSTAIN_FEATURES.values()])
+            out.answer_y.append(int(case.answerable))
+    return out
+
+
+def fit_considered(records: Records, tuning: Tuning) -> Tuning:
+    """The number of top passages the answer may quote from that answers most answerable questions right,
+    each corpus given the same say (the smallest of equals: fewer sentences to read)."""
     from dataclasses import replace
 
-    if not (records.answer_y and 0 < sum(records.answer_y) < len(records.answer_y)):
+    cases = [c for c in records.cases if c.answerable and c.item.patterns]
+    if not cases:
         return tuning
-    w, bias = _logistic(records.answer_x, records.answer_y, signs=[ABSTAIN_SIGNS[f] for f in ANSWER_FEATURES])
-    x = np.asarray(records.answer_x)
-    threshold = best_threshold(1.0 / (1.0 + np.exp(-(x @ w + bias))), np.asarray(records.answer_y))
+    corpora = sorted({c.corpus for c in cases})
+
+    def accuracy(n: int) -> float:
+        trial = replace(tuning, passages_considered=n)
+        return float(np.mean([np.mean([c.correct(trial) for c in cases if c.corpus == name]) for name in corpora]))
+
+    best = max(CONSIDERED_CHOICES, key=lambda n: (round(accuracy(n), 6), -n))
+    return replace(tuning, passages_considered=best)
+
+
+def fit_abstention(records: Records, tuning: Tuning) -> Tuning:
+    """The abstention weights and threshold fitted on the recorded questions answered with `tuning`'s own
+    ranking, sentence choice and passages (what the model judges must be what it will judge)."""
+    from dataclasses import replace
+
+    rows = answer_rows(records, tuning)
+    if not (rows.answer_y and 0 < sum(rows.answer_y) < len(rows.answer_y)):
+        return tuning
+    w, bias = _logistic(rows.answer_x, rows.answer_y, signs=[ABSTAIN_SIGNS[f] for f in ANSWER_FEATURES])
+    x = np.asarray(rows.answer_x)
+    threshold = best_threshold(1.0 / (1.0 + np.exp(-(x @ w + bias))), np.asarray(rows.answer_y))
     return replace(tuning, abstain=_rounded(ANSWER_FEATURES, w), abstain_bias=round(bias, 4),
                    abstain_threshold=round(threshold, 4))
 
@@ -316,9 +378,11 @@ def fit_abstention(records: Records, tuning: Tuning) -> Tuning:
 def fit_tuning(collect_with: Callable[[Tuning], Records], base: Tuning, note: str,
                extra: Records | None = None) -> Tuning:
     """Fit in two passes: ranking and sentence weights on rows recorded with `base` (plus `extra`, e.g.
-    TAT-QA's sentences), then the abstention model on rows recorded with those new weights."""
+    TAT-QA's sentences); then, on the questions asked again with those weights, the number of passages the
+    answer may quote from and the abstention model."""
     first = collect_with(base)
     if extra is not None:
         first.extend(extra)
     chosen = fit_choice(first, base, note)
-    return fit_abstention(collect_with(chosen), chosen)
+    second = collect_with(chosen)
+    return fit_abstention(second, fit_considered(second, chosen))

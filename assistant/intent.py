@@ -58,18 +58,42 @@ def intent_of(question: str, acronyms: tuple[str, ...] = ()) -> Intent:
     )
 
 
+def carried(text: str, intent: Intent, idf: Callable[[str], float]) -> dict[str, bool]:
+    """For each kind of thing the question asks for (a figure, a person, a date, each definition), whether
+    the text carries it."""
+    held = {}
+    if intent.wants_number:
+        held["number"] = bool(_NUMBERISH.search(text))
+    if intent.wants_person:
+        held["person"] = names_person(text, idf)
+    if intent.wants_date:
+        held["date"] = bool(_DATEISH.search(text))
+    for acronym in intent.wants_definition:
+        pattern = rf"\)?\(\s*{re.escape(acronym)}\s*\)|{re.escape(acronym)}\s*\((?=[A-Z])"
+        held[f"definition {acronym}"] = bool(re.search(pattern, text))
+    return held
+
+
 def cues(text: str, intent: Intent, idf: Callable[[str], float]) -> float:
     """How well a sentence carries the kind of thing asked for: a figure, a person, a date, a definition."""
     cue = 0.0
-    if intent.wants_number and _NUMBERISH.search(text):
-        cue += 0.12
-    if intent.wants_person:
-        cue += 0.12 if names_person(text, idf) else -0.12
-    if intent.wants_date and _DATEISH.search(text):
-        cue += 0.12
-    for acronym in intent.wants_definition:
-        if re.search(rf"\)?\(\s*{re.escape(acronym)}\s*\)|{re.escape(acronym)}\s*\((?=[A-Z])", text):
-            cue += 0.3
+    for kind, held in carried(text, intent, idf).items():
+        if kind.startswith("definition"):
+            cue += 0.3 if held else 0.0
+        elif held:
+            cue += 0.12
+        elif kind == "person":
+            cue -= 0.12
     if len(text) > 400:
         cue -= 0.1
     return cue
+
+
+def kinds_missing(texts: list[str], intent: Intent, idf: Callable[[str], float]) -> float:
+    """The share of the kinds of thing the question asks for that none of the texts carries (0 when it asks
+    for none in particular)."""
+    asked: dict[str, bool] = {}
+    for text in texts:
+        for kind, held in carried(text, intent, idf).items():
+            asked[kind] = asked.get(kind, False) or held
+    return sum(not held for held in asked.values()) / len(asked) if asked else 0.0

@@ -23,7 +23,7 @@ from .markers import strip_markers
 from .plan import QueryPlan
 from .query import analyse
 from .sentences import split_units
-from .store import lexical_tokens
+from .lexical import lexical_tokens
 from .types import Answer, Citation, Generation, Passage
 
 SYSTEM_PROMPT = """You answer questions about board papers. Use only the numbered sources you are given.

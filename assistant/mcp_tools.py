@@ -97,6 +97,9 @@ class Toolbox:
         arguments = dict(arguments or {})
         try:
             check_arguments(spec, arguments)
+            reopen = getattr(self.assistant, "reopen_if_rebuilt", None)
+            if reopen is not None:
+                reopen()  # an index rebuilt since (e.g. by `boardroom index --watch`) is used at once
             return spec.run(self, arguments)
         except BoardroomError as exc:
             raise ToolError(f"{name}: {exc}") from exc
@@ -309,10 +312,12 @@ NOTES_SCHEMA = {"type": "array", "description": "why a register a paper seems to
 _STRING = {"type": "string"}
 _ROW_STRINGS = {"type": "array", "items": _STRING}
 DECISION_SCHEMA = {
-    "type": "object", "required": ["date", "meeting", "item", "verb", "decision", "citation"],
+    "type": "object", "required": ["date", "meeting", "item", "verb", "kind", "decision", "citation"],
     "properties": {"date": {**_NULLABLE_STRING, "description": "the meeting's date, YYYY-MM-DD"},
                    "meeting": _STRING, "item": {**_STRING, "description": "the minute item, '' when none"},
                    "verb": {**_STRING, "description": "approved, agreed, resolved, ratified, endorsed, noted, …"},
+                   "kind": {"type": "string", "enum": ["decision", "noted"], "description": "'noted' when the "
+                            "meeting only received or noted a paper"},
                    "decision": {**_STRING, "description": "the sentence that records it"},
                    "organisation": _NULLABLE_STRING, **_CITED},
 }
@@ -372,7 +377,8 @@ def _decisions(toolbox: Toolbox, arguments: dict) -> dict:
 
     filters = _filters(toolbox, arguments)
     registers = toolbox.assistant.registers()
-    found = registers.decisions(filters.since, filters.until, filters.organisations)
+    found = registers.decisions(filters.since, filters.until, filters.organisations,
+                                noted=arguments.get("include_noted", False))
     return _register_result(registers, "decisions", [decision_dict(c) for c in found])
 
 
@@ -404,15 +410,18 @@ def _interests(toolbox: Toolbox, arguments: dict) -> dict:
 
 DECISIONS = ToolSpec(
     name="decisions", title="The decisions register",
-    description="What boards and committees approved, agreed, resolved, ratified, endorsed or noted, read from "
-                "their minutes and papers, oldest meeting first: the meeting, its date, the item, the verb and "
-                "the sentence, each with its citation (document path, section, pages, exact quote).",
+    description="What boards and committees approved, agreed, resolved, ratified or endorsed (and, with "
+                "`include_noted`, the papers they only received or noted), read from their minutes and papers, "
+                "oldest meeting first: the meeting, its date, the item, the verb, the kind and the sentence, each "
+                "with its citation (document path, section, pages, exact quote).",
     arguments={
         "since": {"type": "string", "description": "Only decisions of meetings on or after this day: YYYY-MM-DD, "
                   "or the start of YYYY-MM or YYYY."},
         "until": {"type": "string", "description": "Only decisions of meetings on or before this day: "
                   "YYYY-MM-DD, or the end of YYYY-MM or YYYY."},
         "organisations": FILTER_ARGUMENTS["organisations"],
+        "include_noted": {"type": "boolean", "default": False, "description": "Also the papers a meeting only "
+                          "received or noted (kind 'noted'); by default only decisions (kind 'decision')."},
     },
     result=_rows("decisions", DECISION_SCHEMA),
     run=_decisions,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .store import lexical_tokens
+from .lexical import lexical_tokens
 
 # Minutes attribute statements to speakers by initials: "PS stated ...", "HJ advised ...".
 _SPEAKER = re.compile(r"(?:^|\b)[A-Z]{2,4}\s+(?:stated|advised|said|confirmed|responded|explained|noted|added|"

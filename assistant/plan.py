@@ -1,6 +1,7 @@
 """The question analysed once: a `QueryPlan` that retrieval and the answer composer both read.
 
-It holds what the question names (years, dates, figures, acronyms, bodies), what it asks for (intent),
+It holds what the question names (years, dates, figures, acronyms, bodies), what it asks for (intent) and
+whether it asks for a register (the action logs, attendance, decisions, interests: `register_query`),
 its words weighted by rarity (concepts), its parts when it asks several things, the sides of a comparison,
 which of its words name documents (a company, a trust, a year in a file name or title), and what the
 conversation contributes (documents it was about, the chunks the last answer cited).
@@ -17,6 +18,7 @@ from pathlib import PurePath
 from .concepts import Concepts, meta_words, words_of
 from .intent import Intent, intent_of
 from .query import QueryFacts, comparison_sides, named_organisations, split_clauses
+from .register_query import RegisterQuery, register_query
 from .types import Document
 
 
@@ -55,6 +57,7 @@ class QueryPlan:
     naming: Mapping[str, float]  # concepts that tell documents apart by their identity, with their weight
     prior_docs: Mapping[str, float] = field(default_factory=dict)  # documents the conversation was about
     near: tuple[str, ...] = ()  # chunks the last answer cited
+    register: RegisterQuery | None = None  # the register the question asks about (actions, decisions, …), if any
 
 
 @lru_cache(maxsize=4096)
@@ -111,4 +114,5 @@ def make_plan(query: str, facts: QueryFacts, corpus: CorpusView, *, asked: str |
         naming=_naming(concepts, corpus.documents),
         prior_docs=dict(prior_docs or {}),
         near=near,
+        register=register_query(query, facts, concepts, corpus.idf),
     )

@@ -8,16 +8,21 @@ import sys
 class ProgressBar:
     """Shows nothing until the first update with a total > 1, so a ready index opens silently."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, transient: bool = False) -> None:
         self._progress = None
         self._tasks: dict[str, int] = {}
+        self._transient = transient  # True: the bars are cleared when closed
 
     def __enter__(self) -> "ProgressBar":
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
         if self._progress is not None:
             self._progress.stop()
+            self._progress = None
 
     def update(self, stage: str, done: int, total: int) -> None:
         if total <= 1 and self._progress is None:
@@ -35,7 +40,7 @@ class ProgressBar:
 
             self._progress = Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
                                       TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-                                      console=Console(file=sys.stderr), transient=False)
+                                      console=Console(file=sys.stderr), transient=self._transient)
             self._progress.start()
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(stage, total=max(total, 1))

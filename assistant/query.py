@@ -77,6 +77,13 @@ def org_keys(organisation: str) -> frozenset[str]:
     return frozenset(w for w in words if w not in GENERIC_ORG_WORDS and len(w) > 2)
 
 
+def same_organisation(organisation: str | None, wanted: str) -> bool:
+    """Whether a document's organisation is the one a user named ("Derbyshire ICB" is "Derby and Derbyshire ICB")."""
+    if not organisation:
+        return False
+    return organisation.lower() == wanted.lower() or bool(org_keys(organisation) & org_keys(wanted))
+
+
 @dataclass(frozen=True)
 class QueryFacts:
     text: str
@@ -145,15 +152,26 @@ def numeral_variants(text: str) -> list[str]:
     return list(dict.fromkeys(other for _, other in spelled_numbers(text)))
 
 
+# "each trust", "both boards", "the two companies": a question about every body of the papers, unnamed.
+_EVERY_BODY = re.compile(
+    r"\b(?:each|both|every|all|the\s+(?:two|three|four))\s+(?:of\s+the\s+)?(?:[a-z]+\s+)?"
+    r"(?:trusts?|boards?|icbs?|icss?|councils?|compan(?:y|ies)|organi[sz]ations?|bod(?:y|ies)|systems?)\b",
+    re.IGNORECASE)
+MAX_UNNAMED_SIDES = 4  # "each trust" of papers from more bodies than this compares nothing in particular
+
+
 def comparison_sides(facts: QueryFacts, organisations: list[str]) -> list[Callable[[Document], bool]]:
     """The sides of a comparison the question draws: one test per named year when it names two or more,
-    one per named body likewise. Empty when the question compares nothing."""
+    one per named body likewise, one per body of the papers when it asks about each of them ("each
+    trust") and names none. Empty when the question compares nothing."""
     sides: list[Callable[[Document], bool]] = []
     if len(facts.periods) >= 2:
         sides += [lambda d, p=p: d.period == p for p in facts.periods]
     named = named_organisations(facts, organisations)
     if len(named) >= 2:
         sides += [lambda d, k=org_keys(o): bool(org_keys(d.organisation or "") & k) for o in named]
+    elif _EVERY_BODY.search(facts.text) and 2 <= len(organisations) <= MAX_UNNAMED_SIDES:
+        sides += [lambda d, o=o: d.organisation == o for o in organisations]
     return sides
 
 

@@ -27,11 +27,13 @@ def _notes(console, notes: Sequence) -> None:
         console.print(f"[yellow]note[/] {escape(document.path)}: {escape(note)}")
 
 
-def _print_decisions(console, found: Sequence[Cited]) -> None:
+def _print_decisions(console, found: Sequence[Cited], noted_left_out: int = 0) -> None:
+    left_out = (f" ({noted_left_out} papers only received or noted left out; --all shows them)"
+                if noted_left_out else "")
     if not found:
-        console.print("No decisions found (check the filters).")
+        console.print(f"No decisions found (check the filters){left_out}.")
         return
-    console.print(f"[bold]{len(found)} decisions[/]")
+    console.print(f"[bold]{len(found)} decisions[/]{left_out}")
     last = None
     for c in found:
         d = c.entry
@@ -115,8 +117,8 @@ def _print_interests(console, found: Sequence[Cited], name: str | None) -> None:
         _cite(console, i.source, c.document)
 
 
-def print_decisions(console, found: Sequence[Cited], notes: Sequence) -> None:
-    _print_decisions(console, found)
+def print_decisions(console, found: Sequence[Cited], notes: Sequence, noted_left_out: int = 0) -> None:
+    _print_decisions(console, found, noted_left_out)
     _notes(console, notes)
 
 

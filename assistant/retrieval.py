@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embedding import Embedder
+from .filters import admits
 from .features import (
     RANKING_FEATURES,
     RRF_K,
@@ -25,7 +26,7 @@ from .features import (
 )
 from .concepts import words_of
 from .plan import CorpusView, QueryPlan, identity_match, make_plan
-from .query import analyse, org_keys
+from .query import analyse
 from .sentences import split_units
 from .store import IndexStore
 from .tuning import Tuning, load_tuning
@@ -52,20 +53,7 @@ class Retriever:
     def _allowed_docs(self, filters: Filters) -> set[str] | None:
         if filters.is_empty():
             return None
-        allowed = set()
-        for d in self.store.documents():
-            if filters.doc_ids and d.doc_id not in filters.doc_ids:
-                continue
-            if filters.organisations and not any(same_organisation(d.organisation, o) for o in filters.organisations):
-                continue
-            if filters.kinds and d.kind not in filters.kinds:
-                continue
-            if filters.since and (d.date is None or d.date < filters.since):
-                continue
-            if filters.until and (d.date is None or d.date > filters.until):
-                continue
-            allowed.add(d.doc_id)
-        return allowed
+        return {d.doc_id for d in self.store.documents() if admits(filters, d)}
 
     def _rows_of(self, doc_ids) -> np.ndarray:
         return np.array([r for d in sorted(doc_ids) for r in self.store.rows_of(d)], dtype=np.int64)
@@ -132,17 +120,18 @@ class Retriever:
             sims = self.store.vectors[np.array(missing, dtype=np.int64)] @ np.asarray(qvec, dtype=np.float32)
             for row, s in zip(missing, sims):
                 dense_at[row] = (None, float(s))
-        candidates = [self._candidate(row, dense_at.get(row), lexical_at.get(row), row in neighbours)
-                      for row in chosen]
+        pieces = self.store.best_piece(chosen, qvec)
+        candidates = [self._candidate(row, dense_at.get(row), lexical_at.get(row), float(piece), row in neighbours)
+                      for row, piece in zip(chosen, pieces)]
         return self._pool(plan, candidates), candidates
 
-    def _candidate(self, row: int, d, lx, is_near: bool) -> Candidate:
+    def _candidate(self, row: int, d, lx, piece: float, is_near: bool) -> Candidate:
         chunk = self.store.chunk(row)
         document = self.store.document(chunk.doc_id)
         units = split_units(Passage(chunk, document, 0.0, 0))
         words, heading_words, unit_words = candidate_words(chunk, document, units)
         return Candidate(row, chunk, document, d[1] if d else None, d[0] if d else None,
-                         lx[1] if lx else None, lx[0] if lx else None, is_near, words, heading_words,
+                         lx[1] if lx else None, lx[0] if lx else None, piece, is_near, words, heading_words,
                          self._around_words(row, chunk.doc_id), tuple(units), unit_words)
 
     def _around_words(self, row: int, doc_id: str) -> frozenset[str]:
@@ -160,6 +149,7 @@ class Retriever:
             concepts=plan.concepts.discounted(words),
             best_dense=max((c.dense for c in candidates if c.dense is not None), default=0.0),
             best_lexical=max((c.lexical for c in candidates if c.lexical is not None), default=0.0),
+            best_piece=max((c.dense_piece for c in candidates), default=0.0),
             idf=self.store.idf,
             part_leaders=part_leaders(plan, candidates, words, self.store.idf) if plan.parts else frozenset(),
             side_leaders=side_leaders(plan, candidates) if plan.sides else frozenset(),
@@ -197,9 +187,3 @@ def _fused_head(dense: list[tuple[int, float]], lexical: list[tuple[int, float]]
         for rank, (row, _) in enumerate(hits, 1):
             scores[row] = scores.get(row, 0.0) + 1.0 / (RRF_K + rank)
     return sorted(scores, key=lambda r: -scores[r])[:n]
-
-
-def same_organisation(organisation: str | None, wanted: str) -> bool:
-    if not organisation:
-        return False
-    return organisation.lower() == wanted.lower() or bool(org_keys(organisation) & org_keys(wanted))

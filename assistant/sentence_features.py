@@ -49,6 +49,7 @@ class AnswerView:
     raw_support: float  # the same, weighed by rarity in the whole corpus
     similarity: float  # the best sentence's similarity to the question
     figures_missing: float  # share of the question's own figures the answer lacks
+    kinds_missing: float  # share of the kinds of thing asked for (a figure, a person, a date) it lacks
 
 
 ABSTAIN_FEATURES: dict[str, Callable[[AnswerView], float]] = {
@@ -56,6 +57,7 @@ ABSTAIN_FEATURES: dict[str, Callable[[AnswerView], float]] = {
     "raw_support": lambda a: a.raw_support,
     "similarity": lambda a: a.similarity,
     "figures_missing": lambda a: a.figures_missing,
+    "kinds_missing": lambda a: a.kinds_missing,
 }
 
 
@@ -68,4 +70,5 @@ def figures_missing(numbers: tuple[str, ...], texts: list[str]) -> float:
     return missing / len(numbers)
 
 
-ABSTAIN_SIGNS: dict[str, int] = {"support": 1, "raw_support": 1, "similarity": 1, "figures_missing": -1}
+ABSTAIN_SIGNS: dict[str, int] = {"support": 1, "raw_support": 1, "similarity": 1, "figures_missing": -1,
+                                 "kinds_missing": -1}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .types import Passage
+from .types import Chunk, Passage
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9£“\"(])")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|Prof|No|vs|St|approx|Cllr|Rev)\.$", re.IGNORECASE)
@@ -44,7 +44,12 @@ def split_units(passage: Passage) -> list[Unit]:
     # A chunk that continues a table starts with the header row it carries from the table's first chunk.
     header: list[str] | None = passage.chunk.table_header.split(" | ") if passage.chunk.table_header else None
     in_table = header is not None
-    for start, end, kind in _label_value_tables(text, _blocks(text)):
+    for spans, kind in _in_reading_order(passage.chunk, _label_value_tables(text, _blocks(text))):
+        if len(spans) > 1:  # prose lines that continue one another across the other column's lines
+            units += _sentence_units(passage, text, spans, "", False)
+            in_table, header = False, None
+            continue
+        (start, end), = spans
         body = text[start:end]
         is_row = kind != PROSE
         if kind == PAIRS:  # a small label/value table, quoted whole: each value needs the others' context
@@ -77,10 +82,10 @@ def split_units(passage: Passage) -> list[Unit]:
             for i, cell in enumerate(body.split("\t")):
                 label = "" if continued or header is None or i >= len(header) or i == 0 else header[i]
                 prefix = f"{passage.chunk.row_head} … " if continued and i == 0 else (f"{label}: " if label else "")
-                units += _sentence_units(passage, text, position, position + len(cell), prefix, True)
+                units += _sentence_units(passage, text, ((position, position + len(cell)),), prefix, True)
                 position += len(cell) + 1
             continue
-        units += _sentence_units(passage, text, start, end, f"{passage.chunk.row_head} … " if continued else "", False)
+        units += _sentence_units(passage, text, spans, f"{passage.chunk.row_head} … " if continued else "", False)
     return units
 
 
@@ -158,16 +163,50 @@ LABEL_TABLE_MAX_ROWS = 10
 LONG_ROW = 300  # characters: a row this long is prose in a table cell, quoted sentence by sentence
 
 
-def _sentence_units(passage: Passage, text: str, start: int, end: int, prefix: str, is_row: bool) -> list[Unit]:
-    """One unit per sentence of text[start:end]; the first is shown after `prefix`."""
-    body = text[start:end]
+def _sentence_units(passage: Passage, text: str, spans: tuple[tuple[int, int], ...], prefix: str,
+                    is_row: bool) -> list[Unit]:
+    """One unit per sentence of the text of `spans` read in turn; the first is shown after `prefix`. A
+    sentence read across several spans keeps its place from its first word to its last."""
+    body, places = "", []  # places[k]: where body[k] stands in text
+    for start, end in spans:
+        if body:
+            body += " "
+            places.append(start)
+        body += text[start:end]
+        places.extend(range(start, end))
     units: list[Unit] = []
     for i, j in sentence_spans(body):
         piece = body[i:j]
         shown = clean_markup(piece)
         if len(shown) > 3:
-            units.append(Unit(passage, start + i, start + j, clean_markup(prefix + piece) if not units else shown, is_row))
+            units.append(Unit(passage, places[i], places[j - 1] + 1,
+                              clean_markup(prefix + piece) if not units else shown, is_row))
     return units
+
+
+def _in_reading_order(chunk: Chunk, blocks: list[tuple[int, int, str]]) -> list[tuple[tuple[tuple[int, int], ...], str]]:
+    """The blocks as (spans, kind), prose lines joined along the chunk's continuations (the lines of one
+    column of a page laid out a line per paragraph: see ingest.reflow), each chain where its first line is."""
+    if not chunk.continuations:
+        return [(((start, end),), kind) for start, end, kind in blocks]
+    block_at = {start: i for i, (start, _, kind) in enumerate(blocks) if kind == PROSE}
+    follows: dict[int, int] = {}
+    for a, b in chunk.continuations:
+        a, b = a - chunk.char_start, b - chunk.char_start
+        i = next((k for k, (start, end, kind) in enumerate(blocks) if start <= a < end and kind == PROSE), None)
+        j = block_at.get(b)
+        if i is not None and j is not None and j > i and i not in follows and j not in follows.values():
+            follows[i] = j
+    out = []
+    joined = set(follows.values())
+    for i, (_, _, kind) in enumerate(blocks):
+        if i in joined:
+            continue  # read as part of the chain it continues
+        chain = [i]
+        while chain[-1] in follows:
+            chain.append(follows[chain[-1]])
+        out.append((tuple((blocks[k][0], blocks[k][1]) for k in chain), kind))
+    return out
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

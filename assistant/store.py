@@ -30,30 +30,43 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import re
 import sqlite3
-import threading
-import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from . import config
-from .errors import IndexMismatch, IndexMissing
-from .types import Chunk, Document, ParsedDocument, Section
+from .catalogue import (  # noqa: F401  (the build's records; re-exported for the indexer, tests and benchmarks)
+    _CHUNK_SELECT,
+    BUILD_PREFIX,
+    CURRENT,
+    DOCS_DB,
+    FORMAT_VERSION,
+    META,
+    REGISTERS,
+    BuildMeta,
+    Catalogue,
+    DocEntry,
+    Fingerprint,
+    Problem,
+    _chunk_of,
+    document_definitions,
+    document_registers,
+    mismatch,
+    read_current,
+    update_stats,
+)
+from .lexical import STOPWORDS_EN, lexical_tokens  # noqa: F401  (re-exported: the one tokeniser)
+from .errors import IndexMismatch
+from .types import Chunk
 
-CURRENT = "current"
-META = "meta.json"
-DOCS_DB = "docs.sqlite"
 VECTORS = "vectors.npy"
+PIECE_VECTORS = "piece_vectors.npy"  # each chunk's embedding pieces' own vectors, chunk after chunk
+PIECE_STARTS = "piece_starts.npy"  # row i's pieces are piece_vectors[starts[i]:starts[i + 1]]
 ANN_INDEX = "vectors.faiss"
 BM25_DIR = "bm25"
-REGISTERS = "registers.json"
-BUILD_PREFIX = "build-"
-FORMAT_VERSION = 3
 
 # Dense search: exact below this many chunks (numpy, ~36 ms at 300k on 2 cores), approximate (IVF-SQ8 with
 # exact re-scoring) from it. Measured in benchmarks/scale.py; see benchmarks/README.md.
@@ -62,126 +75,6 @@ ANN_RESCORE = 4  # an approximate search fetches max(ANN_MIN_FETCH, k * ANN_RESC
 ANN_MIN_FETCH = 200
 ANN_NPROBE = 32
 CHUNK_CACHE = 4096  # chunks kept in memory after being read (LRU)
-
-
-# -- lexical tokens --------------------------------------------------------------------------------------
-
-# A "word" is a run of letters/digits joined by . , / - & ' (so "£90.7m", "2023/24", "4-hour", "A&E" stay
-# one word); currency signs and surrounding punctuation fall away.
-_WORD = re.compile(r"[^\W_]+(?:[.,/&'’\-][^\W_]+)*")
-_PART = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)*|[^\W\d_]+")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_FY = re.compile(r"^(\d{4})[/-](\d{2}|\d{4})$")
-# bm25s.stopwords.STOPWORDS_EN ("en"), copied so that query time need not import bm25s (and scipy); a test
-# checks the copy against bm25s.
-STOPWORDS_EN = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
-    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
-    "will", "with",
-))
-_STEMMER: Any = None
-
-
-def _stem_tools() -> tuple[Any, frozenset[str]]:
-    global _STEMMER
-    if _STEMMER is None:
-        import Stemmer
-
-        _STEMMER = Stemmer.Stemmer("english")
-    return _STEMMER, STOPWORDS_EN
-
-
-def lexical_tokens(text: str) -> list[str]:
-    """Tokens for BM25: stemmed English words without stopwords, plus numbers and compounds kept whole.
-
-    bm25s's default tokenizer splits "£90.7m" into "90", "7m" and drops "7", "4" and "A&E", so a query for
-    "90.7" or "A&E" could never match. Here every word yields its parts and, when it has several, the whole
-    compound (single letters alone are dropped): "£90.7m" -> "90.7", "90.7m"; "2023/24" or "2023-24" ->
-    "2023", "24", "2023/24"; "4-hour" -> "4", "hour", "4-hour"; "A&E" -> "a&e"; "£1,234" -> "1234".
-    """
-    stemmer, stop = _stem_tools()
-    out: list[str] = []
-    words: list[str] = []
-    for m in _WORD.finditer(text.lower()):
-        word = m.group(0).replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        parts = _PART.findall(word)
-        for p in parts:
-            if p[0].isdigit():
-                out.append(_THOUSANDS.sub("", p))
-            elif len(p) > 1 and p not in stop:
-                words.append(p)
-        if len(parts) > 1:
-            fy = _FY.match(word)
-            if fy:
-                a, b = fy.groups()
-                word = f"{a}/{b[-2:]}"
-            out.append(_THOUSANDS.sub("", word))
-    out.extend(stemmer.stemWords(words))
-    return out
-
-
-# -- what a build holds ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    """How the indexer recognises an unchanged file without reading it: size and mtime, then content."""
-
-    stat: str  # "size:mtime_ns" of the file (and of its metadata sidecar, when there is one)
-    content_key: str  # sha256 of the file (and of its sidecar); "" when never hashed
-
-
-@dataclass(frozen=True)
-class DocEntry:
-    """One indexed document with everything needed to copy it into the next build unchanged."""
-
-    parsed: ParsedDocument
-    chunks: tuple[Chunk, ...]
-    fingerprint: Fingerprint
-    # short form -> long form defined in the document's text (aliases.find_definitions); None: compute on write
-    definitions: dict[str, str] | None = field(default=None, compare=False)
-    # the document's register entries (registers.DocumentRegisters); None: extract on write
-    registers: Any = field(default=None, compare=False)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A file that could not be indexed, kept so an unchanged broken file is not re-read every build."""
-
-    path: str
-    reason: str
-    fingerprint: Fingerprint
-
-
-@dataclass(frozen=True)
-class BuildMeta:
-    model: str
-    dim: int
-    chunker_version: str
-    created: str
-    documents: int
-    chunks: int
-    skipped: int
-    format_version: int = FORMAT_VERSION
-    vector_index: str = "exact"  # "exact", or "ivf<nlist>-sq8" when vectors.faiss holds an approximate index
-    nprobe: int = 0
-
-    @classmethod
-    def from_json(cls, data: dict) -> "BuildMeta":
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
-
-
-def read_current(index_dir: Path) -> Path | None:
-    """The live build directory, or None when there is none."""
-    try:
-        name = (Path(index_dir) / CURRENT).read_text().strip()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if not name or "/" in name:
-        return None
-    return Path(index_dir) / name
 
 
 def switch_current(index_dir: Path, build_dir: Path) -> None:
@@ -247,27 +140,6 @@ def _extra(obj: Any, columns: frozenset[str]) -> str:
     return json.dumps(rest) if rest else "{}"
 
 
-def _fields(extra: str) -> dict[str, Any]:
-    if extra == "{}":
-        return {}
-    # The data model uses tuples for sequences; JSON gives lists back.
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(extra).items()}
-
-
-def document_definitions(text: str) -> dict[str, str]:
-    """The short forms a document's text defines ("Peter Axon (PA)"), short -> long."""
-    from .aliases import find_definitions
-
-    return find_definitions([text])
-
-
-def document_registers(parsed: ParsedDocument, definitions: dict[str, str]) -> Any:
-    """The governance registers of a document (decisions, actions, attendance, interests)."""
-    from .registers import extract
-
-    return extract(parsed, definitions)
-
-
 def _write_registers(path: Path, entries: Sequence[DocEntry], definitions: list[dict[str, str]]) -> None:
     from .registers import REGISTERS_VERSION, to_dict
 
@@ -289,10 +161,13 @@ def write_build(
     problems: Sequence[Problem],
     approximate: bool | None = None,
     token_lists: Sequence[list[str]] | None = None,
+    piece_vectors: np.ndarray | None = None,
 ) -> BuildMeta:
     """Write a complete build into build_dir (which must be new). meta.json is written last.
 
-    `vectors` and `indexed_texts` have one row per chunk, in the order of `entries` and their chunks.
+    `vectors` and `indexed_texts` have one row per chunk, in the order of `entries` and their chunks;
+    `piece_vectors` one row per embedding piece of those chunks (`Chunk.pieces`), or None when each chunk
+    is one piece (its vector is then its piece's).
     `approximate` forces (True) or prevents (False) the approximate vector index; None chooses by size
     (`APPROX_MIN_ROWS`). `token_lists` may pass `lexical_tokens` of the indexed texts already computed.
     """
@@ -341,6 +216,13 @@ def write_build(
 
     _write_registers(build_dir / REGISTERS, entries, all_definitions)
     np.save(build_dir / VECTORS, vectors)
+    counts = [len(c.pieces) + 1 if piece_vectors is not None else 1 for e in entries for c in e.chunks]
+    starts = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64)
+    pieces = vectors if piece_vectors is None else np.ascontiguousarray(piece_vectors, dtype=np.float32)
+    if len(pieces) != starts[-1]:
+        raise ValueError(f"{len(pieces)} piece vectors for {starts[-1]} pieces")
+    np.save(build_dir / PIECE_VECTORS, pieces.reshape(-1, dim))
+    np.save(build_dir / PIECE_STARTS, starts)
     if approximate is None:
         approximate = n >= APPROX_MIN_ROWS
     vector_index, nprobe = "exact", 0
@@ -413,19 +295,6 @@ def _write_empty_bm25(directory: Path, num_docs: int) -> None:
 # -- reading ---------------------------------------------------------------------------------------------
 
 
-def _date(s: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(s) if s else None
-
-
-_CHUNK_SELECT = ("SELECT chunk_id, doc_id, text, page_start, page_end, section_path, char_start, char_end, extra"
-                 " FROM chunks")
-
-
-def _chunk_of(r: tuple) -> Chunk:
-    cid, doc_id, text, ps, pe, sp, cs, ce, extra = r
-    return Chunk(cid, doc_id, text, ps, pe, tuple(json.loads(sp)), cs, ce, **_fields(extra))
-
-
 def _load_array(path: Path) -> np.ndarray:
     """A saved array, memory-mapped (only the pages a query touches are read); empty arrays are loaded."""
     try:
@@ -466,42 +335,30 @@ class _Bm25Scores:
         return out
 
 
-class IndexStore:
-    """A loaded build: document metadata in memory, chunks read on demand, vectors and BM25 memory-mapped.
+class IndexStore(Catalogue):
+    """A loaded build for search: the records of `Catalogue`, with vectors and the BM25 matrix memory-mapped
+    and chunks cached by row.
 
     Safe to share between threads (the SQLite connection and the chunk cache are guarded by a lock).
     """
 
     def __init__(self, build_dir: Path, meta: BuildMeta):
-        self.build_dir = Path(build_dir)
-        self.meta = meta
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(f"file:{self.build_dir / DOCS_DB}?mode=ro", uri=True, check_same_thread=False)
-        self._docs: dict[str, Document] = {}
-        self._doc_order: list[str] = []
-        self._rows_of: dict[str, np.ndarray] = {}
-        self._definitions: list[dict[str, str]] = []
-        counts: list[int] = []
-        for (doc_id, path, title, kind, org, date, period, sha, pages, extra, first, n, defs) in self._db.execute(
-            "SELECT doc_id, path, title, kind, organisation, date, period, sha256, pages, extra, first_row,"
-            " n_chunks, definitions FROM documents ORDER BY ord"
-        ):
-            self._docs[doc_id] = Document(doc_id, path, title, kind, org, _date(date), period, sha, pages,
-                                          **_fields(extra))
-            self._doc_order.append(doc_id)
-            if n:  # a document's chunks are contiguous rows
-                self._rows_of[doc_id] = np.arange(first, first + n, dtype=np.int64)
-            counts.append(n)
-            self._definitions.append(json.loads(defs))
-        self._ord = {d: i for i, d in enumerate(self._doc_order)}
-        self._chunk_count = int(sum(counts))
+        super().__init__(build_dir, meta)
+        # A document's chunks are contiguous rows.
+        self._rows_of: dict[str, np.ndarray] = {doc_id: np.arange(first, first + n, dtype=np.int64)
+                                                for doc_id, (first, n) in self._spans.items() if n}
         # The document (its position in documents()) of every row: 4 bytes a chunk.
+        counts = [self._spans[d][1] for d in self._doc_order]
         self._doc_index = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         self._cache: OrderedDict[int, Chunk] = OrderedDict()
         self._vectors = (_load_array(self.build_dir / VECTORS) if self._chunk_count
                          else np.zeros((0, meta.dim), dtype=np.float32))
         if self._vectors.shape != (self._chunk_count, meta.dim):
             raise IndexMismatch(f"{self.build_dir}: vectors do not match chunks; run `boardroom index`")
+        self._piece_starts = np.load(self.build_dir / PIECE_STARTS)
+        self._piece_vectors = _load_array(self.build_dir / PIECE_VECTORS)
+        if len(self._piece_starts) != self._chunk_count + 1 or len(self._piece_vectors) != self._piece_starts[-1]:
+            raise IndexMismatch(f"{self.build_dir}: piece vectors do not match chunks; run `boardroom index`")
         self._ann: Any = None
         if meta.vector_index != "exact" and self._chunk_count:
             import faiss
@@ -518,85 +375,7 @@ class IndexStore:
                 mapped.madvise(mmap.MADV_RANDOM)
         self._bm25 = _Bm25Scores(self.build_dir / BM25_DIR)
 
-    # -- opening ---------------------------------------------------------------------------------------
-    @classmethod
-    def open(
-        cls,
-        index_dir: Path,
-        *,
-        model: str | None = config.MODEL_NAME,
-        dim: int | None = config.MODEL_DIM,
-    ) -> "IndexStore":
-        """Open the live build. `model`/`dim` are what the caller will query with (None: accept any).
-
-        Raises IndexMissing when nothing was built, IndexMismatch when the build was made with another
-        model, dimension or chunker version.
-        """
-        index_dir = Path(index_dir)
-        for attempt in range(3):  # a build may switch `current` and delete the old build under our feet
-            build_dir = read_current(index_dir)
-            if build_dir is None:
-                raise IndexMissing(f"no index at {index_dir}; run `boardroom index` to build it")
-            try:
-                meta = BuildMeta.from_json(json.loads((build_dir / META).read_text()))
-                problem = mismatch(meta, model, dim)
-                if problem:
-                    raise IndexMismatch(f"the index at {index_dir} {problem}; run `boardroom index` to rebuild it")
-                return cls(build_dir, meta)
-            except (OSError, sqlite3.OperationalError, RuntimeError, KeyError, TypeError, ValueError) as exc:
-                if attempt == 2 or read_current(index_dir) == build_dir:
-                    raise IndexMissing(
-                        f"the index at {index_dir} is incomplete or damaged ({type(exc).__name__}); "
-                        "run `boardroom index` to rebuild it"
-                    ) from exc
-                time.sleep(0.05)
-        raise AssertionError("unreachable")
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    # -- documents -------------------------------------------------------------------------------------
-    def documents(self) -> list[Document]:
-        return [self._docs[d] for d in self._doc_order]
-
-    def document(self, doc_id: str) -> Document:
-        """Raises KeyError for an unknown id."""
-        return self._docs[doc_id]
-
-    def document_text(self, doc_id: str) -> str:
-        return self._one("SELECT text FROM documents WHERE doc_id = ?", doc_id)[0]
-
-    def page_offsets(self, doc_id: str) -> tuple[int, ...] | None:
-        raw = self._one("SELECT page_offsets FROM documents WHERE doc_id = ?", doc_id)[0]
-        return tuple(json.loads(raw)) if raw is not None else None
-
-    def sections(self, doc_id: str) -> list[Section]:
-        self.document(doc_id)
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT path, page_start, page_end, char_start, char_end FROM sections WHERE doc_id = ? ORDER BY ord",
-                (doc_id,),
-            ).fetchall()
-        return [Section(doc_id, tuple(json.loads(p)), ps, pe, cs, ce) for (p, ps, pe, cs, ce) in rows]
-
-    def problems(self) -> list[tuple[str, str]]:
-        """Files that were skipped, with one-line reasons."""
-        with self._lock:
-            return [tuple(r) for r in self._db.execute("SELECT path, reason FROM problems ORDER BY path")]
-
-    def _one(self, sql: str, key: str) -> tuple:
-        with self._lock:
-            row = self._db.execute(sql, (key,)).fetchone()
-        if row is None:
-            raise KeyError(key)
-        return row
-
     # -- chunks ----------------------------------------------------------------------------------------
-    @property
-    def chunk_count(self) -> int:
-        return self._chunk_count
-
     def chunk(self, row: int) -> Chunk:
         """The chunk at a vector/BM25 row (read from SQLite on first use, then cached). IndexError if none."""
         row = int(row)
@@ -612,15 +391,6 @@ class IndexStore:
             found = self._db.execute(_CHUNK_SELECT + " WHERE row = ?", (row,)).fetchone()
             return self._remember(row, _chunk_of(found))
 
-    def chunks_of(self, doc_id: str) -> list[Chunk]:
-        rows = self.rows_of(doc_id)
-        if not len(rows):
-            return []
-        with self._lock:
-            found = self._db.execute(_CHUNK_SELECT + " WHERE row BETWEEN ? AND ? ORDER BY row",
-                                     (int(rows[0]), int(rows[-1]))).fetchall()
-        return [_chunk_of(r) for r in found]
-
     def _remember(self, row: int, chunk: Chunk) -> Chunk:
         self._cache[row] = chunk
         if len(self._cache) > CHUNK_CACHE:
@@ -635,35 +405,29 @@ class IndexStore:
         """The vector/BM25 rows of a document's chunks (empty for an unknown or chunk-less document)."""
         return self._rows_of.get(doc_id, np.zeros(0, dtype=np.int64))
 
-    def registers(self) -> dict[str, Any] | None:
-        """doc_id -> the document's registers as stored (JSON dicts; `registers.from_dict` reads one), or None
-        when the build has none or was made by another version of the extractor."""
-        if not hasattr(self, "_registers"):
-            from .registers import REGISTERS_VERSION
-
-            try:
-                data = json.loads((self.build_dir / REGISTERS).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = {}
-            self._registers = data.get("documents") if data.get("version") == REGISTERS_VERSION else None
-        return self._registers
-
-    def definitions(self) -> dict[str, str]:
-        """Short form -> long form over the corpus: each document's definitions, merged; where documents
-        disagree, the long form most documents use wins (then the earliest document's)."""
-        votes: dict[str, dict[str, int]] = {}
-        for defs in self._definitions:
-            for short, long in defs.items():
-                forms = votes.setdefault(short, {})
-                forms[long] = forms.get(long, 0) + 1
-        return {short: max(forms, key=forms.__getitem__) for short, forms in votes.items()}
-
     @property
     def vectors(self) -> np.ndarray:
         """All chunk vectors, row i = chunk i (read-only, memory-mapped)."""
         return self._vectors
 
     # -- search ----------------------------------------------------------------------------------------
+    def piece_vectors_of(self, rows: np.ndarray) -> np.ndarray:
+        """The piece vectors of these rows, row after row (for copying a document into a new build)."""
+        starts = self._piece_starts
+        return np.concatenate([self._piece_vectors[starts[r]:starts[r + 1]] for r in rows]) if len(rows) \
+            else np.zeros((0, self.meta.dim), dtype=np.float32)
+
+    def best_piece(self, rows: Sequence[int], qvec: np.ndarray) -> np.ndarray:
+        """For each row, the highest similarity of one of its pieces to the query vector."""
+        if not len(rows):
+            return np.zeros(0, dtype=np.float32)
+        starts = self._piece_starts
+        spans = [(int(starts[r]), int(starts[r + 1])) for r in rows]
+        picked = np.concatenate([np.arange(a, b) for a, b in spans])
+        sims = self._piece_vectors[picked] @ np.asarray(qvec, dtype=np.float32)
+        cuts = np.cumsum([0] + [b - a for a, b in spans[:-1]])
+        return np.maximum.reduceat(sims, cuts)
+
     def dense_search(self, qvec: np.ndarray, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The k rows with the highest inner product with qvec, best first; optionally only among `rows`.
 
@@ -727,73 +491,6 @@ class IndexStore:
         n = self._bm25.num_docs
         return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
 
-    # -- for the indexer -------------------------------------------------------------------------------
-    def entries(self, doc_ids: Iterable[str] | None = None) -> dict[str, DocEntry]:
-        """Full entries (text, sections, chunks, fingerprint) of documents, to copy into the next build."""
-        wanted = list(self._doc_order if doc_ids is None else doc_ids)
-        out: dict[str, DocEntry] = {}
-        for doc_id in wanted:
-            text, offsets, problems, stat, key = self._one(
-                "SELECT text, page_offsets, problems, file_stat, content_key FROM documents"
-                " WHERE doc_id = ?", doc_id,
-            )
-            parsed = ParsedDocument(
-                self._docs[doc_id], text, tuple(self.sections(doc_id)),
-                tuple(json.loads(offsets)) if offsets is not None else None, tuple(json.loads(problems)),
-            )
-            stored = (self.registers() or {}).get(doc_id)
-            out[doc_id] = DocEntry(parsed, tuple(self.chunks_of(doc_id)), Fingerprint(stat, key),
-                                   self._definitions[self._ord[doc_id]], _registers_of(stored))
-        return out
-
-    def fingerprints(self) -> dict[str, tuple[str | None, Fingerprint]]:
-        """path -> (doc_id, fingerprint) for indexed documents, and (None, fingerprint) for skipped files."""
-        with self._lock:
-            docs = self._db.execute("SELECT path, doc_id, file_stat, content_key FROM documents").fetchall()
-            bad = self._db.execute("SELECT path, file_stat, content_key FROM problems").fetchall()
-        out: dict[str, tuple[str | None, Fingerprint]] = {p: (d, Fingerprint(s, k)) for p, d, s, k in docs}
-        out.update({p: (None, Fingerprint(s, k)) for p, s, k in bad})
-        return out
-
-    def problem_entries(self) -> dict[str, Problem]:
-        with self._lock:
-            rows = self._db.execute("SELECT path, reason, file_stat, content_key FROM problems").fetchall()
-        return {p: Problem(p, r, Fingerprint(s, k)) for p, r, s, k in rows}
-
-
-def _registers_of(stored: dict | None) -> Any:
-    if stored is None:
-        return None
-    from .registers import from_dict
-
-    return from_dict(stored)
-
-
-def update_stats(build_dir: Path, stats: dict[str, str]) -> None:
-    """Record new file stats (same content, e.g. after `touch`) in a live build, in one transaction.
-
-    The only in-place write to a build: it changes no search data, and saves hashing those files again.
-    """
-    db = sqlite3.connect(Path(build_dir) / DOCS_DB)
-    try:
-        with db:
-            for table in ("documents", "problems"):
-                db.executemany(f"UPDATE {table} SET file_stat = ? WHERE path = ?", [(v, k) for k, v in stats.items()])
-    finally:
-        db.close()
-
-
-def mismatch(meta: BuildMeta, model: str | None, dim: int | None) -> str | None:
-    """Why a build cannot be used with this model/dimension/chunker, or None when it can."""
-    if meta.format_version != FORMAT_VERSION:
-        return f"has store format {meta.format_version}, this version reads {FORMAT_VERSION}"
-    if model is not None and meta.model != model:
-        return f"was built with model {meta.model!r}, not {model!r}"
-    if dim is not None and meta.dim != dim:
-        return f"has {meta.dim}-d vectors, not {dim}-d"
-    if meta.chunker_version != config.CHUNKER_VERSION:
-        return f"was built by chunker version {meta.chunker_version}, this is version {config.CHUNKER_VERSION}"
-    return None
 
 
 def _top_k(rows: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:

@@ -269,11 +269,11 @@ def unit_label(question: TatQuestion, unit_text: str, passage_is_table: bool, re
 
 class TatIdf:
     """BM25's inverse document frequency over TAT-QA's paragraphs and table rows, each one document:
-    log(1 + (N - df + 0.5) / (df + 0.5)) for a lexical token (`store.lexical_tokens`), 0 for an unknown one.
+    log(1 + (N - df + 0.5) / (df + 0.5)) for a lexical token (`lexical.lexical_tokens`), 0 for an unknown one.
     """
 
     def __init__(self, contexts: Iterable[TatContext]):
-        from .store import lexical_tokens
+        from .lexical import lexical_tokens
 
         df: Counter[str] = Counter()
         n = 0

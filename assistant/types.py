@@ -55,6 +55,9 @@ class ParsedDocument:
     sections: tuple[Section, ...]
     page_offsets: tuple[int, ...] | None = None
     problems: tuple[str, ...] = ()
+    # (where a line starts, where the line continuing its sentence starts) for text laid out a line per
+    # paragraph, whose columns come interleaved (see ingest.reflow); empty for text in ordinary paragraphs.
+    continuations: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ class Chunk:
     # Where the chunk's embedding pieces after the first start (document offsets): each piece fits the
     # encoder's token budget, and the chunk's vector is the mean of theirs. Empty: one piece.
     pieces: tuple[int, ...] = ()
+    # The document's continuations (see ParsedDocument) of lines inside the chunk: its sentences are read
+    # along them. Document offsets.
+    continuations: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

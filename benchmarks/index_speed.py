@@ -1,11 +1,12 @@
 """How much a full `boardroom index` costs beyond the encoder itself, and how fast the no-op and loading are.
 
-Prints: encoder-only time on the corpus's chunks (the same `indexed_text` strings the index embeds) vs the
-whole `boardroom index` run on the same corpus into a temp dir (a real subprocess: interpreter start,
-imports, model load, reading, chunking, embedding, writing), their ratio (target <= 1.25), chunks per
-second for both, the no-op re-index time (target <= 1 s) and the store's load time.
+Prints: encoder-only time on the corpus's embedding pieces (the same texts a build embeds) vs the whole
+`boardroom index` run on the same corpus into a temp dir (a real subprocess: interpreter start, imports, model
+load, reading, chunking, embedding, writing), their ratio (target <= 1.25), chunks per second for both, the
+same build resumed after a kill -9 halfway through embedding, the no-op re-index time (target <= 1 s) and the
+store's load time. `--grid` first measures the encoder's settings (threads, batch size, spinning).
 
-    .venv/bin/python benchmarks/index_speed.py [--corpus DIR]
+    .venv/bin/python benchmarks/index_speed.py [--corpus DIR] [--grid] [--no-queries]
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
+import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -25,20 +29,44 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from assistant import config  # noqa: E402
 
 
-def _chunk_texts(corpus: Path) -> list[str]:
+def _pieces(corpus: Path) -> tuple[int, list[str]]:
+    """The number of chunks and the texts a build embeds for them (one or more pieces a chunk)."""
     from assistant.chunking import chunk_document
-    from assistant.context import indexed_text
+    from assistant.context import embedded_texts
     from assistant.errors import ReaderError
     from assistant.ingest import iter_corpus, read_document
 
-    texts = []
+    chunks, texts = 0, []
     for path in iter_corpus(corpus):
         try:
             parsed = read_document(path, corpus)
         except ReaderError:
             continue
-        texts.extend(indexed_text(parsed.document, c) for c in chunk_document(parsed))
-    return texts
+        for c in chunk_document(parsed):
+            chunks += 1
+            texts.extend(embedded_texts(parsed.document, c))
+    return chunks, texts
+
+
+def _grid(texts: list[str], sample: int = 300) -> None:
+    """Pieces per second of the ONNX encoder for each setting, on a random sample of the corpus's pieces."""
+    from assistant.embedding import ONNX_FILENAME, OnnxEmbedder, load_embedder
+
+    load_embedder()  # makes the ONNX export if there is none yet
+    chosen = random.Random(0).sample(texts, min(sample, len(texts)))
+    print(f"encoder settings on {len(chosen)} pieces (defaults: threads {config.ENCODER_THREADS or 'per core'}, "
+          f"batch {config.ENCODER_BATCH}, spinning {config.ENCODER_SPINNING})")
+    for threads, batch, spinning in [(1, 2, True), (2, 1, True), (2, 2, True), (2, 4, True), (2, 8, True),
+                                     (2, 2, False), (2, 4, False)]:
+        embedder = OnnxEmbedder(Path(config.CACHE_DIR) / ONNX_FILENAME, threads=threads, batch_size=batch,
+                                spinning=spinning)
+        embedder.embed(chosen[:8])
+        t, c = time.perf_counter(), time.process_time()
+        embedder.embed(chosen)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        print(f"  threads {threads} batch {batch:2d} spinning {'on ' if spinning else 'off'}  "
+              f"{len(chosen) / wall:6.1f} pieces/s   cpu {cpu / wall:4.2f} cores   load {os.getloadavg()[0]:.1f}",
+              flush=True)
 
 
 def _children_cpu() -> float:
@@ -75,31 +103,43 @@ def _cli(timings: Path, *args: str) -> tuple[float, float, dict, subprocess.Comp
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=config.DEFAULT_CORPUS)
-    corpus = ap.parse_args().corpus
+    ap.add_argument("--grid", action="store_true", help="first measure the encoder's settings")
+    ap.add_argument("--no-queries", action="store_true", help="skip the query latency (needs ../shared/eval)")
+    args = ap.parse_args()
+    corpus = args.corpus
 
     from assistant.embedding import load_embedder
 
-    texts = _chunk_texts(corpus)
+    t = time.perf_counter()
+    chunks, texts = _pieces(corpus)
+    read_s = time.perf_counter() - t
+    if args.grid:
+        _grid(texts)
     t = time.perf_counter()
     embedder = load_embedder()
     load_s = time.perf_counter() - t
     t, c = time.perf_counter(), time.process_time()
     embedder.embed(texts)
     encode_s, encode_cpu = time.perf_counter() - t, time.process_time() - c
-    print(f"corpus: {corpus} ({len(texts)} chunks); encoder {type(embedder).__name__} (load {load_s:.2f} s); "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work skews wall times)")
-    print(f"encoder only          {encode_s:7.2f} s  {len(texts) / encode_s:6.1f} chunks/s   cpu {encode_cpu:6.1f} s")
+    print(f"corpus: {corpus} ({chunks} chunks, {len(texts)} pieces); encoder {type(embedder).__name__} "
+          f"(load {load_s:.2f} s); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work "
+          "skews wall times)")
+    print(f"read + chunk only     {read_s:7.2f} s (one thread)")
+    print(f"encoder only          {encode_s:7.2f} s  {chunks / encode_s:6.1f} chunks/s  {len(texts) / encode_s:6.1f} "
+          f"pieces/s   cpu {encode_cpu:6.1f} s")
 
     with tempfile.TemporaryDirectory(prefix="boardroom-bench-") as tmp:
         index = Path(tmp) / "index"
         whole_s, whole_cpu, stages, out = _cli(Path(tmp) / "t.json", "index", "--corpus", str(corpus), "--index", str(index))
-        print(f"boardroom index       {whole_s:7.2f} s  {len(texts) / whole_s:6.1f} chunks/s   cpu {whole_cpu:6.1f} s")
+        print(f"boardroom index       {whole_s:7.2f} s  {chunks / whole_s:6.1f} chunks/s  {len(texts) / whole_s:6.1f} "
+              f"pieces/s   cpu {whole_cpu:6.1f} s")
         print(f"ratio whole/encoder   {whole_s / encode_s:7.3f} wall, {whole_cpu / encode_cpu:.3f} cpu, separate runs "
               f"(target <= 1.25)")
-        print(f"same run: embedding {stages['embed']:.2f} s of {whole_s:.2f} s wall -> ratio {whole_s / stages['embed']:.3f}"
-              f" (read+chunk {stages['read']:.2f} s, model load {stages.get('load_model', 0):.2f} s, write "
-              f"{stages['write']:.2f} s, interpreter start + imports {whole_s - stages['seconds']:.2f} s)")
+        print(f"same run: encoder {stages['embed']:.2f} s of {whole_s:.2f} s wall -> ratio {whole_s / stages['embed']:.3f}"
+              f" (reading, overlapped, done after {stages['read']:.2f} s; model load {stages.get('load_model', 0):.2f} s;"
+              f" write {stages['write']:.2f} s; interpreter start + imports {whole_s - stages['seconds']:.2f} s)")
         print(f"  its report: {out.stdout.strip().splitlines()[0]}")
+        _resume(corpus, Path(tmp) / "resumed", len(texts))
 
         from assistant.indexer import build_index
         from assistant.store import IndexStore
@@ -122,7 +162,32 @@ def main() -> None:
             runs.append(time.perf_counter() - t)
         print(f"store load            {float(cold[0]) * 1000:7.1f} ms cold (fresh process, incl. imports); "
               f"{min(runs) * 1000:.1f} ms warm ({cold[1]} chunks)")
-        _query_latency(corpus, index)
+        if not args.no_queries:
+            _query_latency(corpus, index)
+
+
+def _resume(corpus: Path, index: Path, pieces: int) -> None:
+    """`boardroom index` killed with kill -9 once half the pieces are in the embedding cache, then run again."""
+    def cached() -> int:
+        try:
+            with sqlite3.connect(f"file:{index / 'embeddings.sqlite'}?mode=ro", uri=True) as db:
+                return db.execute("SELECT count(*) FROM vectors").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "index", "--corpus", str(corpus), "--index",
+                             str(index)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while cached() < pieces // 2 and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    killed_s, share = time.perf_counter() - t, cached() * 100 // max(pieces, 1)
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "assistant.cli", "index", "--corpus", str(corpus), "--index",
+                          str(index)], capture_output=True, text=True, check=True)
+    print(f"kill -9 at {share}% after {killed_s:.1f} s, then resumed in "
+          f"{time.perf_counter() - t:.1f} s: {out.stdout.strip().splitlines()[0]}")
 
 
 def _percentiles(samples: list[float]) -> str:

@@ -68,7 +68,7 @@ def _f(x: float, digits: int = 1) -> str:
     return f"{x:,.{digits}f}"
 
 
-def write_readme(cold: dict, speed: str, res: dict[int, dict]) -> str:
+def write_readme(cold: dict, speed: str, res: dict[int, dict], registers: str = "") -> str:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     lines = [
         "# Benchmarks",
@@ -87,6 +87,9 @@ def write_readme(cold: dict, speed: str, res: dict[int, dict]) -> str:
     lines += ["", f"ask / import sentence_transformers = {cold['boardroom ask (sample corpus)'] / st:.3f} "
                   f"(target <= 0.333); --help = {cold['boardroom --help']:.3f} s (target <= 0.3 s).", ""]
     lines += ["## Index speed on the sample corpus (`benchmarks/index_speed.py`)", "", "```", speed.strip(), "```", ""]
+    if registers:
+        lines += ["## Register commands and register answers (`benchmarks/registers_speed.py`)", "", "```",
+                  registers.strip(), "```", ""]
     if res:
         lines += [
             "## Scale (`benchmarks/scale.py`)", "",
@@ -157,7 +160,8 @@ def main() -> None:
     res = scale(args.sizes, args.out, args.reuse)
     cold = cold_start()
     speed = _run(str(HERE / "index_speed.py"))
-    text = write_readme(cold, speed, res)
+    registers = _run(str(HERE / "registers_speed.py"))
+    text = write_readme(cold, speed, res, registers)
     notes = HERE / "NOTES.md"
     if notes.exists():
         text += "\n" + notes.read_text()

@@ -38,20 +38,34 @@ def _pair(extracted: list, gold: list, same) -> tuple[int, int]:
     return len(used), len(used)
 
 
-def score_decisions(registers, gold: dict) -> dict:
-    scope = gold["scope"]
-    found = registers.decisions()
+def _same_decision(c, g) -> bool:
+    d = c.entry
+    return (g["contains"] in d.text and (not g.get("date") or d.meeting.date == g["date"])
+            and (not g.get("item") or d.item.startswith(g["item"])))
 
-    def same(c, g):
-        d = c.entry
-        return (g["contains"] in d.text and (not g.get("date") or d.meeting.date == g["date"])
-                and (not g.get("item") or d.item.startswith(g["item"])))
 
+def _score_decision_list(found: list, entries: list[dict], scope: dict) -> dict:
     in_scope = [c for c in found if scope["meeting_contains"] in c.entry.meeting.name and c.entry.meeting.date == scope["date"]]
-    gold_scoped = [g for g in gold["entries"] if g.get("date") == scope["date"]]
-    m_scope, _ = _pair(in_scope, gold_scoped, same)
-    _, m_all = _pair(found, gold["entries"], same)
-    return _pr(m_scope, len(in_scope), m_all, len(gold["entries"]))
+    gold_scoped = [g for g in entries if g.get("date") == scope["date"]]
+    m_scope, _ = _pair(in_scope, gold_scoped, _same_decision)
+    _, m_all = _pair(found, entries, _same_decision)
+    return _pr(m_scope, len(in_scope), m_all, len(entries))
+
+
+def score_decisions(registers, gold: dict) -> dict:
+    """Everything the minutes record, decided or only received and noted (`decisions --all`), and how many of
+    the gold entries found have the kind the gold gives them."""
+    found = registers.decisions(noted=True)
+    out = _score_decision_list(found, gold["entries"], gold["scope"])
+    pairs = [(c, g) for g in gold["entries"] for c in found if _same_decision(c, g)]
+    out["kind_accuracy"] = sum(c.entry.kind == g["kind"] for c, g in pairs) / len(pairs) if pairs else 0.0
+    return out
+
+
+def score_decision_kinds(registers, gold: dict) -> dict:
+    """The default list (`boardroom decisions`) against the gold entries that are decisions, not noted papers."""
+    return _score_decision_list(registers.decisions(), [g for g in gold["entries"] if g["kind"] == "decision"],
+                                gold["scope"])
 
 
 def score_actions(registers, gold: dict) -> dict:
@@ -118,6 +132,7 @@ def score_all(corpus: Path) -> dict:
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     registers = registers_of(corpus)
     return {"decisions": score_decisions(registers, gold["decisions"]),
+            "decisions only": score_decision_kinds(registers, gold["decisions"]),
             "actions": score_actions(registers, gold["actions"]),
             "attendance": score_attendance(registers, gold["attendance"]),
             "interests": score_interests(registers, gold["interests"]),
@@ -129,4 +144,4 @@ if __name__ == "__main__":
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     for name, figures in score_all(Path(__file__).resolve().parents[1] / "corpus").items():
-        print(f"{name:11s}", "  ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()))
+        print(f"{name:15s}", "  ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()))

@@ -92,3 +92,22 @@ def test_a_who_question_needs_the_role_it_names():
     assert ans.compose("Who is the Chief Nursing Officer at Derby and Derbyshire ICB?", [p]).abstained
     answer = ans.compose("Who is the Chief Executive Officer at Derby and Derbyshire ICB?", [p])
     assert not answer.abstained and "Chris Clayton" in answer.text
+
+
+def test_the_sentence_introducing_a_list_gives_its_items_their_context():
+    p = make("Across the region at 30 June 2024:\n\n- 1,204 patients waited over 18 weeks for a scan\n"
+             "- 377 patients waited over 6 weeks for a diagnostic test\n\nThe backlog is reviewed monthly.")
+    ans = ExtractiveAnswerer(documents=[DOC])
+    units = ans.sentences([p], ans_plan("How many patients waited over 6 weeks for a diagnostic test across the "
+                                        "region at 30 June 2024?"))
+    assert units[0].unit.text.startswith("377 patients")  # not the list's lead-in, which states no figure
+    answer = ans.compose("How many patients waited over 6 weeks for a diagnostic test across the region at "
+                         "30 June 2024?", [p])
+    assert not answer.abstained and "377" in answer.text
+
+
+def ans_plan(question: str):
+    from assistant.plan import CorpusView, make_plan
+    from assistant.query import analyse
+
+    return make_plan(question, analyse(question), CorpusView(lambda t: 1.0, (DOC,)))

@@ -45,6 +45,14 @@ def test_decisions_of_the_sample_papers(sample_index):
     assert any("AGREED as an accurate record" in d["decision"] and d["item"].startswith("5.") for d in found)
     for d in found:
         _cited(d)
+    # by default what was only received or noted is left out; --all brings it back, marked as such
+    assert {d["kind"] for d in found} == {"decision"} and all(d["verb"] not in ("noted", "received") for d in found)
+    everything = _json("decisions", "--all", "--since", "2024-09-26", "--until", "2024-09-26", corpus=CORPUS,
+                       index=sample_index)
+    noted = [d for d in everything if d["kind"] == "noted"]
+    assert len(everything) == len(found) + len(noted) and any("Received and noted" in d["decision"] for d in noted)
+    text = _boardroom("decisions", "--since", "2024-09-26", "--until", "2024-09-26", corpus=CORPUS, index=sample_index)
+    assert f"{len(found)} decisions ({len(noted)} papers only received or noted left out; --all shows them)" in text.stdout
     assert _json("decisions", "--org", "Derby and Derbyshire ICB", corpus=CORPUS, index=sample_index) == []
 
 

@@ -16,6 +16,7 @@ from assistant.features import Candidate, Pool, candidate_words, part_leaders, s
 from assistant.fitting import Grouped, best_threshold, select_and_fit
 from assistant.plan import CorpusView, identity_match, make_plan
 from assistant.query import analyse
+from assistant.intent import intent_of, kinds_missing
 from assistant.sentence_features import ABSTAIN_FEATURES, SENTENCE_FEATURES, AnswerView, UnitView, figures_missing
 from assistant.sentences import split_units
 from assistant.tuning import Tuning, load_tuning
@@ -40,18 +41,20 @@ def plan_of(question: str, documents=DOCS, **kw):
 
 
 def candidate(text: str, doc: Document = ACME, row: int = 0, section=("Results",), dense=0.5, dense_rank=1,
-              lexical=4.0, lexical_rank=1, near=False, around: str = "") -> Candidate:
+              lexical=4.0, lexical_rank=1, near=False, around: str = "", piece: float | None = None) -> Candidate:
     chunk = Chunk(f"{doc.doc_id}:{row:05d}", doc.doc_id, text, 1, 1, section, 0, len(text))
     units = split_units(Passage(chunk, doc, 0.0, 0))
     words, heading_words, unit_words = candidate_words(chunk, doc, units)
-    return Candidate(row, chunk, doc, dense, dense_rank, lexical, lexical_rank, near, words, heading_words,
+    return Candidate(row, chunk, doc, dense, dense_rank, lexical, lexical_rank,
+                     piece if piece is not None else (dense or 0.0), near, words, heading_words,
                      words_of(around), tuple(units), unit_words)
 
 
 def pool_of(plan, candidates, **kw) -> Pool:
     return Pool(plan, plan.concepts.discounted([c.words for c in candidates]),
                 max(c.dense for c in candidates if c.dense is not None),
-                max(c.lexical for c in candidates if c.lexical is not None), idf, **kw)
+                max(c.lexical for c in candidates if c.lexical is not None),
+                max(c.dense_piece for c in candidates), idf, **kw)
 
 
 def test_retriever_scores_are_relative_to_the_pool_and_absent_is_zero():
@@ -63,6 +66,9 @@ def test_retriever_scores_are_relative_to_the_pool_and_absent_is_zero():
     assert F.lexical(pool, best) == 1.0 and F.lexical(pool, other) == 0.0
     assert F.dense_rank(pool, best) == 1.0 and 0 < F.dense_rank(pool, candidate("x", dense_rank=10)) < 1
     assert F.lexical_rank(pool, other) == 0.0
+    table = candidate("Costs rose. Revenue by segment ...", row=2, dense=0.4, piece=0.9)
+    pool = pool_of(plan, [best, other, table])
+    assert F.dense_piece(pool, table) == 0.0 and F.dense_piece(pool, best) == pytest.approx(-0.1)
 
 
 def test_coverage_prefers_the_passage_holding_every_facet_in_one_sentence():
@@ -161,10 +167,20 @@ def test_sentence_features_and_answer_features():
     values = {name: f(view) for name, f in SENTENCE_FEATURES.items()}
     assert values["support"] == 0.5 and values["similarity"] == 0.7 and values["cue"] == 0.12
     assert values["rank_support"] < values["support"]  # rank 3 weighs less than rank 1
-    answer = AnswerView(0.8, 0.6, 0.5, 0.5)
+    answer = AnswerView(0.8, 0.6, 0.5, 0.5, 1.0)
     assert {n: f(answer) for n, f in ABSTAIN_FEATURES.items()} == {"support": 0.8, "raw_support": 0.6,
-                                                                    "similarity": 0.5, "figures_missing": 0.5}
+                                                                    "similarity": 0.5, "figures_missing": 0.5,
+                                                                    "kinds_missing": 1.0}
     assert figures_missing(("5", "7"), ["Revenue was $5m."]) == 0.5 and figures_missing((), ["x"]) == 0.0
+
+
+def test_kinds_missing_is_the_share_of_what_was_asked_for_that_the_answer_lacks():
+    idf = lambda token: 1.0  # noqa: E731
+    when_and_how_much = intent_of("When was the target met, and how much was raised?")
+    assert kinds_missing(["The appeal raised £6.8m in March 2025."], when_and_how_much, idf) == 0.0
+    assert kinds_missing(["The appeal raised £6.8m.", "It was a success."], when_and_how_much, idf) == 0.5
+    assert kinds_missing(["The appeal was a success."], when_and_how_much, idf) == 1.0
+    assert kinds_missing(["Anything at all."], intent_of("Describe the appeal."), idf) == 0.0
 
 
 def test_tuning_round_trips_switches_features_off_and_refuses_unknown_settings(tmp_path):

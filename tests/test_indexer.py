@@ -59,6 +59,11 @@ def test_first_build_indexes_every_file(tmp_path):
     expected = np.array([EMB.embed(texts).sum(axis=0) for texts in pieces])
     expected /= np.linalg.norm(expected, axis=1, keepdims=True)
     np.testing.assert_allclose(store.vectors, expected, atol=1e-6)
+    # Each piece's own vector is kept too: a chunk's best piece is scored against a question.
+    several = next(i for i, texts in enumerate(pieces) if len(texts) > 1)
+    np.testing.assert_allclose(store.piece_vectors_of(np.array([several])), EMB.embed(pieces[several]), atol=1e-6)
+    q = EMB.embed([pieces[several][-1]])[0]
+    assert store.best_piece([several], q)[0] == pytest.approx(1.0, abs=1e-5)
     assert seen[-1][1] == seen[-1][2] == sum(map(len, pieces))  # progress ends with every piece embedded
 
 
@@ -88,6 +93,8 @@ def test_noop_touch_change_add_remove(tmp_path):
     assert report.chunks_embedded == len(after["estates.md"]) + len(after["finance.md"])
     assert report.chunks_total == store.chunk_count
     np.testing.assert_array_equal(after["quality.md"], before["quality.md"])  # copied, not re-embedded
+    quality = next(store.rows_of(d.doc_id) for d in store.documents() if d.path == "quality.md")
+    assert len(store.piece_vectors_of(quality)) == sum(len(store.chunk(r).pieces) + 1 for r in quality)
     assert "people.txt" not in after
     assert list(iter_builds(index)) == [read_current(index)]  # the old build is gone
 
@@ -125,8 +132,11 @@ def test_another_model_means_a_full_rebuild(tmp_path):
 _SLOW_BUILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
+    from assistant import config
     from assistant.embedding import HashEmbedder
     from assistant.indexer import build_index
+
+    config.EMBED_SLICE = 4  # texts per embed() call: several slices even in a small build
 
     class Slow(HashEmbedder):
         def embed(self, texts):
@@ -139,6 +149,13 @@ _SLOW_BUILD = textwrap.dedent("""
     build_index(Path(sys.argv[1]), Path(sys.argv[2]), embedder=Slow(48), progress=progress)
     print("DONE", flush=True)
 """)
+
+
+def _cached(index: Path) -> int:
+    from assistant.embed_cache import EmbeddingCache
+
+    with EmbeddingCache.beside(index, EMB.name, EMB.dim) as cache:
+        return len(cache)
 
 
 def _start_build(corpus: Path, index: Path, delay: float) -> subprocess.Popen:
@@ -179,6 +196,10 @@ def test_kill_9_mid_build_leaves_the_previous_index_usable(tmp_path):
         proc = _start_build(corpus, index, delay=0.15)
         try:
             _wait_for(proc, "Embedding")
+            if i == 0:  # killed while embedding, after its first slice of vectors (kept for the next build)
+                cached = _cached(index)
+                while _cached(index) < cached + 4 and proc.poll() is None:
+                    time.sleep(0.001)
             if mid_write:
                 while not any(p.name.startswith(".tmp-build-") for p in index.iterdir()) and proc.poll() is None:
                     time.sleep(0.001)
@@ -187,6 +208,8 @@ def test_kill_9_mid_build_leaves_the_previous_index_usable(tmp_path):
             proc.send_signal(signal.SIGKILL)
             proc.wait()
         outcomes.append(sorted(p.name[:10] for p in index.iterdir() if p.is_dir()))
+        if i == 0:
+            assert cached + 4 <= _cached(index) < cached + 12  # one slice or two of the twelve new pieces
         store = _open(index)  # whatever was interrupted, the live index opens and is the old one...
         got = _by_path(store)
         if got.keys() == before.keys():
@@ -217,3 +240,65 @@ def test_short_forms_are_found_at_index_time_and_copied_for_unchanged_files(tmp_
     build_index(corpus, index, embedder=EMB)
     assert len(read) == 1  # only the new file was scanned; the others' short forms were copied
     assert _open(index).definitions() == {"PA": "Peter Axon", "CHC": "Care Home Cost"}
+
+
+def test_a_change_of_chunking_re_embeds_only_the_pieces_whose_text_changed(tmp_path, monkeypatch):
+    import assistant.chunking as chunking
+    from assistant import config
+
+    corpus, index = _corpus(tmp_path / "corpus"), tmp_path / "index"
+    (corpus / "long.md").write_text(_paper("Long report", "elective recovery", n=40))
+    first = build_index(corpus, index, embedder=EMB)
+    encoded: list[str] = []
+    counting = HashEmbedder(EMB.dim)
+    counting.embed = lambda texts: encoded.extend(texts) or EMB.embed(texts)
+    assert first.embeddings_reused == 0 and first.embeddings_computed > 0
+
+    def pieces() -> list[list[str]]:
+        store = _open(index)
+        return [embedded_texts(store.document(c.doc_id), c) for c in (store.chunk(i) for i in range(store.chunk_count))]
+
+    seen = {t for texts in pieces() for t in texts}
+    for version, changes in [("test-grouping", {"PASSAGE_MAX_CHARS": 700}),  # chunks of fewer pieces
+                             ("test-pieces", {"TARGET_MAX_CHARS": 500, "TARGET_MIN_CHARS": 300})]:  # smaller pieces
+        monkeypatch.setattr(config, "CHUNKER_VERSION", version)
+        for name, value in changes.items():
+            monkeypatch.setattr(chunking, name, value)
+        report = build_index(corpus, index, embedder=counting)
+        now = pieces()
+        distinct = {t for texts in now for t in texts}
+        assert report.full_rebuild_reason and report.chunks_embedded == report.chunks_total
+        assert report.embeddings_reused == sum(t in seen for texts in now for t in texts) > 0
+        assert report.embeddings_computed == sum(t not in seen for texts in now for t in texts)
+        assert sorted(encoded) == sorted(distinct - seen)  # each new text encoded once, nothing else
+        encoded.clear()
+        store = _open(index)  # and every vector is what a build from nothing would give
+        expected = dict(zip(distinct, EMB.embed(list(distinct))))
+        for row, texts in enumerate(now):
+            mean = np.sum([expected[t] for t in texts], axis=0)
+            np.testing.assert_allclose(store.vectors[row], mean / np.linalg.norm(mean), atol=1e-6)
+        seen |= distinct
+    assert report.embeddings_computed > 0  # smaller pieces did change some texts
+
+
+def test_the_embedding_cache_is_trimmed_to_the_index_when_it_outgrows_it(tmp_path, monkeypatch):
+    from assistant import config
+    from assistant.embed_cache import EmbeddingCache
+
+    monkeypatch.setattr(config, "EMBED_CACHE_SLACK", 3.0)
+    monkeypatch.setattr(config, "EMBED_CACHE_MIN_ROWS", 0)
+    corpus, index = _corpus(tmp_path / "corpus"), tmp_path / "index"
+    trimmed = 0
+    for version in range(6):  # a paper revised again and again: its earlier pieces pile up, then go
+        (corpus / "finance.md").write_text(_paper("Finance report", f"deficit version {version}", n=12))
+        report = build_index(corpus, index, embedder=EMB)
+        store = _open(index)
+        live = {t for c in (store.chunk(i) for i in range(store.chunk_count))
+                for t in embedded_texts(store.document(c.doc_id), c)}
+        with EmbeddingCache.beside(index, EMB.name, EMB.dim) as cache:
+            assert len(cache.lookup(sorted(live))) == len(live)  # never trimmed below what the index holds
+            assert len(cache) <= max(len(live), 3.0 * report.chunks_total)
+            trimmed += "trim_cache" in report.timings
+            if "trim_cache" in report.timings:
+                assert len(cache) == len(live)
+    assert trimmed >= 2

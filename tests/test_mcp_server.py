@@ -97,7 +97,7 @@ def test_lists_the_read_only_tools_with_strict_schemas(client):
     assert tools["ask"].input_schema["required"] == ["question"]
     assert {"conversation", "organisations", "kinds", "since", "until", "documents"} <= set(
         tools["ask"].input_schema["properties"])
-    assert set(tools["decisions"].input_schema["properties"]) == {"since", "until", "organisations"}
+    assert set(tools["decisions"].input_schema["properties"]) == {"since", "until", "organisations", "include_noted"}
     assert set(tools["actions"].input_schema["properties"]) == {"open", "overdue", "owner"}
     assert tools["attendance"].input_schema["properties"] == {}
     assert set(tools["interests"].input_schema["properties"]) == {"name"}
@@ -179,6 +179,10 @@ def test_decisions_of_one_day_and_of_an_organisation_quote_their_papers(client):
     for d in found:
         _quoted(d["citation"])
         assert d["verb"].lower() in d["citation"]["quote"].lower()
+    assert {d["kind"] for d in found} == {"decision"}  # papers only received or noted are left out by default
+    with_noted = client.call("decisions", {"since": "2024-09-26", "until": "2024-09-26", "include_noted": True})
+    noted = [d for d in with_noted["decisions"] if d["kind"] == "noted"]
+    assert len(with_noted["decisions"]) == len(found) + len(noted) and any(d["item"].startswith("3.") for d in noted)
     ssot = client.call("decisions", {"organisations": ["Staffordshire and Stoke-on-Trent ICB"]})["decisions"]
     assert len(ssot) > len(found) and {d["organisation"] for d in ssot} == {"Staffordshire and Stoke-on-Trent ICB"}
     assert client.call("decisions", {"organisations": ["Derbyshire ICB"]})["decisions"] == []  # its papers are letters

@@ -42,3 +42,23 @@ def test_questions_split_into_the_parts_that_each_ask_something():
     assert split_clauses("At the AGM, who asked about transport, and who answered?") == [
         "At the AGM, who asked about transport", "who answered"]
     assert split_clauses("Who chairs the ICB Remuneration Committee?") == ["Who chairs the ICB Remuneration Committee"]
+
+
+def _doc(organisation: str, period: str = "2024/25"):
+    from assistant.types import Document
+
+    return Document(organisation, f"{organisation}.md", organisation, "report", organisation, None, period, "0")
+
+
+def test_a_question_about_each_body_compares_the_bodies_of_the_papers():
+    from assistant.query import comparison_sides
+
+    orgs = ["Leeds Teaching Hospitals NHS Trust", "Leeds and York Partnership NHS Foundation Trust"]
+    sides = comparison_sides(analyse("How many Never Events did each trust report in 2024/25?"), orgs)
+    assert [[side(_doc(o)) for o in orgs] for side in sides] == [[True, False], [False, True]]
+    assert len(comparison_sides(analyse("Compare the two trusts' financial results."), orgs)) == 2
+    assert comparison_sides(analyse("How many Never Events did the trust report?"), orgs) == []
+    many = [f"Trust number {n}" for n in "abcdefgh"]
+    assert comparison_sides(analyse("How many Never Events did each trust report?"), many) == []
+    years = comparison_sides(analyse("Compare the deficit in 2023/24 and 2024/25."), orgs)
+    assert [side(_doc(orgs[0], "2023/24")) for side in years] == [True, False]

@@ -117,3 +117,26 @@ def test_odd_layouts_never_crash(text):
     for kind in ("decisions", "actions", "attendance", "quorums", "interests"):
         for entry in getattr(registers, kind):
             assert text[entry.source.char_start:entry.source.char_end] == entry.source.quote
+
+
+MINUTES_TABLE = (
+    "Item\tMinute\tAction\n"
+    "4.\tQuality report. AB presented the report. CD referred to the maternity review and advised that the peer "
+    "review is under way. She agreed to keep the Board updated on progress. EF asked about staffing. CD referred to "
+    "the inspection of the county hospital. She advised that a report is being written and agreed to bring it to "
+    "the next Board.\tCD CD\n"
+    "5.\tFinance report. GH and JK presented the position and agreed to circulate the revised plan.\tGH/JK\n"
+)
+
+
+def test_an_owner_named_twice_in_the_action_column_owns_two_actions_each_told_with_its_subject():
+    registers = extract(_parsed(MINUTES_TABLE), {"CD": "Carol Dunn"})
+    cd = [a for a in registers.actions if a.owner == "CD"]
+    assert [a.text for a in cd] == [
+        "CD referred to the maternity review and advised that the peer review is under way. She agreed to keep "
+        "the Board updated on progress.",
+        "CD referred to the inspection of the county hospital. She advised that a report is being written and "
+        "agreed to bring it to the next Board."]
+    assert all(a.owners == ("Carol Dunn",) and a.status == "open" for a in cd)
+    (joint,) = [a for a in registers.actions if a.owner == "GH/JK"]  # joint owners of one action
+    assert joint.owners == ("GH", "JK") and "agreed to circulate the revised plan" in joint.text

@@ -136,3 +136,36 @@ async def test_unanswerable_question_renders_as_abstention(app_factory):
         assert "The papers don't say" in turn.query_one("Markdown").source
         assert "not an answer" in app.chat.sources.border_title
         assert turn.query(".closest")
+
+
+@pilot_test
+async def test_the_chat_picks_up_a_rebuilt_index_without_a_restart(tmp_path):
+    import asyncio
+    import shutil
+
+    from assistant.embedding import load_embedder
+    from assistant.indexer import build_index
+
+    derby, ssot = "2024-07-31_derbyshire-icb_nhse-annual-assessment-2023-24.txt", \
+        "2024-07-31_ssot-icb_nhse-annual-assessment-2023-24.txt"
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    shutil.copy(CORPUS / derby, corpus)
+    embedder = load_embedder()
+    build_index(corpus, index, embedder=embedder)
+    app = make_app(corpus, index, export_dir=tmp_path)  # the CLI's path: Assistant.open in the loader worker
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_for(pilot, lambda: app.assistant is not None, timeout=60)
+        await ask(pilot, app, FINANCE)
+        assert all(c.passage.document.path == derby for c in app.chat.turns[-1].answer.citations)
+
+        shutil.copy(CORPUS / ssot, corpus)  # a paper arrives; `boardroom index --watch` rebuilds the index
+        await asyncio.to_thread(build_index, corpus, index, embedder=embedder)
+        await ask(pilot, app, FINANCE)
+        answer = app.chat.turns[-1].answer
+        assert answer.citations and answer.citations[0].passage.document.path == ssot
+        await pilot.pause()
+        status = str(app.chat.query_one("#status-text").render())
+        assert "Ready · 2 documents · papers updated" in status
+        await pilot.press("ctrl+o")  # the documents browser lists the new paper too
+        await wait_for(pilot, lambda: ssot in str([d.path for d in getattr(app.screen, "documents", [])]), timeout=10)

@@ -18,6 +18,7 @@ from ..errors import ReaderError, UnsupportedFormat, one_line
 from ..types import Document, ParsedDocument
 from .metadata import Metadata, detect, with_declared, with_sidecar
 from .raw import RawText
+from .reflow import continuations
 from .structure import split_sections
 
 __all__ = ["iter_corpus", "unsupported_files", "read_file", "read_document", "scan_corpus", "CorpusScan",
@@ -103,9 +104,11 @@ def _parsed(raw: RawText, doc_path: str, digest: str, meta: Metadata, fallback_t
         pages=len(raw.page_offsets) if raw.page_offsets is not None else None,
         page_labels=raw.page_labels, ocr_pages=raw.ocr_pages,
     )
-    sections = split_sections(raw.text, doc_id, meta.kind, title, raw.headings, raw.page_offsets)
+    links = continuations(raw.text)
+    sections = split_sections(raw.text, doc_id, meta.kind, title, raw.headings, raw.page_offsets, links)
     return ParsedDocument(document=document, text=raw.text, sections=sections,
-                          page_offsets=raw.page_offsets, problems=raw.problems + tuple(problems))
+                          page_offsets=raw.page_offsets, problems=raw.problems + tuple(problems),
+                          continuations=links)
 
 
 def _attachments(raw: RawText, container: str, container_meta: Metadata) -> tuple[list[ParsedDocument], list[str]]:

@@ -30,8 +30,11 @@ _NOT_HEADINGS = re.compile(
 )
 
 
-def infer_headings(text: str) -> list[Heading]:
-    """Headings found line by line; `start`/`end` span the heading line in `text`."""
+def infer_headings(text: str, continuations: tuple[tuple[int, int], ...] = ()) -> list[Heading]:
+    """Headings found line by line; `start`/`end` span the heading line in `text`. In text laid out a line
+    per paragraph every line stands alone: there a plain line is no heading when it is inside a sentence
+    (`continuations`, see ingest.reflow: it continues a line, or a line continues it in small letters)."""
+    inside = {b for _, b in continuations} | {a for a, b in continuations if text[b:b + 1].islower()}
     headings: list[Heading] = []
     lines = text.split("\n")
     salutation = next((i for i, line in enumerate(lines[:80]) if _SALUTATION.match(line)), None)
@@ -41,10 +44,10 @@ def infer_headings(text: str) -> list[Heading]:
         found = _classify(line, _blank(lines, index - 1), _blank(lines, index + 1))
         if _CLOSING.match(line):
             in_signature = True
-        if found and found[0] == 2 and _is_plain(line) and (
-            (salutation is not None and index < salutation) or in_signature
-        ):
-            found = None  # letterhead, signature block or a date, not a heading
+        plain = found is not None and _is_plain(line)
+        letterhead = plain and found[0] == 2 and ((salutation is not None and index < salutation) or in_signature)
+        if letterhead or (plain and position in inside):
+            found = None  # letterhead, signature block or a date; a printed line of a sentence: not a heading
         elif found and found[0] == 1:
             in_signature = False
         if found:

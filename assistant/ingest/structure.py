@@ -53,9 +53,11 @@ def split_sections(
     title: str,
     headings: tuple[Heading, ...] | None,
     page_offsets: tuple[int, ...] | None,
+    continuations: tuple[tuple[int, int], ...] = (),
 ) -> tuple[Section, ...]:
-    """Leaf sections covering `text` from 0 to len(text), each with its path and pages."""
-    found = list(headings) if headings is not None else infer_headings(text)
+    """Leaf sections covering `text` from 0 to len(text), each with its path and pages; `continuations` as
+    ParsedDocument's (a line inside a sentence is no heading)."""
+    found = list(headings) if headings is not None else infer_headings(text, continuations)
     items = find_items(text) if kind == "meeting pack" else []
     boundaries = _boundaries(text, title, found, items)
     sections = []

@@ -34,7 +34,12 @@ _CLOSED_HEADING = re.compile(r"\b(closed|completed)\b", re.IGNORECASE)
 _MINUTED = re.compile(r"\bACTIONS?\s*[:\-–]\s*((?:[A-Z][A-Za-z\-]{1,5})(?:\s*(?:/|,|&|and)\s*[A-Z][A-Za-z\-]{1,5})*)\s+"
                       r"(?:to\s+)?(.+)")
 _COMMITS = re.compile(r"\b(?:agreed|undertook|offered)\s+to\b|\bwill\s+(?:provide|bring|review|circulate|share|"
-                      r"update|present|respond|write|follow|obtain|report|confirm|liaise|arrange)\b|\baction\s*:", re.IGNORECASE)
+                      r"update|present|respond|write|follow|obtain|report|confirm|liaise|arrange|make\s+sure|ensure|"
+                      r"discuss|forward|raise|send|contact|check|look\s+into|pick\s+up|take\s+forward)\b|\baction\s*:",
+                      re.IGNORECASE)
+_MINUTE_LABEL = re.compile(r"(?:agenda\s+)?(?:item|no\.?|number|ref\.?|minutes?|discussion|subject|notes?|"
+                           r"minute\s+(?:no\.?|ref\.?))", re.IGNORECASE)
+_CONTINUES = re.compile(r"^\W*(?:She|He|They)\b")  # a sentence that goes on about the person the one before named
 HEADER_LABEL_CHARS = 60  # a header's action, owner and due-date labels are at most this long
 _BY_DATE = re.compile(r"\b(?:by|before|due)\s+(.{6,30})$")
 
@@ -127,18 +132,25 @@ def _minutes_column(ctx: Context, definitions: dict[str, str]) -> list[Action]:
             cells = row.cells()
             if len(cells) <= col or not cells[col].text:
                 continue
-            owner = cells[col].text
-            names = _parts(owner)
-            if not all(is_initials(n) for n in names):
+            groups = _owner_groups(cells[col].text)
+            if not groups or not all(is_initials(n) for g in groups for n in _parts(g)):
                 continue
             minute = max(cells[:col], key=lambda c: len(c.text))
-            start, end = _owner_sentence(ctx.text, minute, names)
-            found.append(Action(
-                meeting=ctx.meeting_at(row.start), reference="", raised_at=ctx.meeting_at(row.start).date or "",
-                item=ctx.item_at(row.start), text=" ".join(ctx.text[start:end].split()), owner=owner,
-                owners=owners(owner, definitions), due=None, update="", status="open", source=ctx.source(start, end),
-            ))
+            for owner, (start, end) in _owned_spans(ctx.text, minute, groups):
+                found.append(Action(
+                    meeting=ctx.meeting_at(row.start), reference="", raised_at=ctx.meeting_at(row.start).date or "",
+                    item=ctx.item_at(row.start), text=" ".join(ctx.text[start:end].split()), owner=owner,
+                    owners=owners(owner, definitions), due=None, update="", status="open",
+                    source=ctx.source(start, end),
+                ))
     return found
+
+
+def _owner_groups(cell: str) -> list[str]:
+    """The actions an "Action" cell assigns, one owner (or joint owners) each: "HJ" -> ["HJ"]; "AB/PS" ->
+    ["AB/PS"] (one action, two owners); "HJ HJ" (a cell of two lines) -> ["HJ", "HJ"] (two actions)."""
+    joined = re.sub(r"\s*([/,&])\s*", r"\1", cell.strip())
+    return re.sub(r"\s+and\s+", "&", joined).split()
 
 
 def _rows_of_paper(ctx: Context, table: Table):
@@ -157,17 +169,52 @@ def _rows_of_paper(ctx: Context, table: Table):
 
 
 def _is_minutes_header(names: list[str]) -> bool:
+    """Minutes kept as a table: the last column headed "Action" (or "Action by"), any other header naming the
+    item or the minute ("", "Item", "No.", "Minute", "Discussion")."""
     filled = [(i, n) for i, n in enumerate(names) if n]
-    return len(filled) == 1 and filled[0][0] > 0 and bool(re.fullmatch(r"actions?(?:\s+by)?", filled[0][1], re.IGNORECASE))
+    if not filled or filled[-1][0] == 0 or not re.fullmatch(r"actions?(?:\s+by)?", filled[-1][1], re.IGNORECASE):
+        return False
+    return all(_MINUTE_LABEL.fullmatch(n) for _, n in filled[:-1])
 
 
-def _owner_sentence(text: str, minute: Cell, names: list[str]) -> tuple[int, int]:
-    """The last sentence of the minute that names the owner and commits to something, else its last one."""
+def _owned_spans(text: str, minute: Cell, groups: list[str]) -> list[tuple[str, tuple[int, int]]]:
+    """Where in the minute each owner's action is written: an owner named N times in the "Action" cell has
+    N actions, the last N places where the minute has them commit to something ("HJ agreed to…", or "She
+    agreed to…" after a sentence naming HJ), each taken from the sentence that names the owner; else the
+    commitments nobody is named in, else what the owner said, else the minute's last sentence."""
     spans = [(minute.start + i, minute.start + j) for i, j in sentence_spans(text[minute.start:minute.end])]
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
-    naming = [s for s in spans if pattern.search(text[s[0]:s[1]])]
-    promised = [s for s in spans if _COMMITS.search(text[s[0]:s[1]])]
-    return ([s for s in promised if s in naming] or promised or naming or spans)[-1]
+    if not spans:
+        return []
+    out = []
+    for owner in dict.fromkeys(groups):
+        wanted = groups.count(owner)
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in _parts(owner)) + r")\b")
+        runs = _runs(text, spans, pattern)
+        committed = [(runs[i], i) for i in range(len(spans)) if runs[i] is not None and _COMMITS.search(text[slice(*spans[i])])]
+        promised = [(i, i) for i in range(len(spans)) if runs[i] is None and _COMMITS.search(text[slice(*spans[i])])]
+        said = [(i, max(k for k in range(len(spans)) if runs[k] == i)) for i in sorted({r for r in runs if r is not None})]
+        chosen: list[tuple[int, int]] = []
+        for tier in (committed, promised, said, [(len(spans) - 1, len(spans) - 1)]):
+            missing = wanted - len(chosen)
+            if missing > 0:
+                chosen += [t for t in tier if t not in chosen][-missing:]
+        out += [(owner, (spans[a][0], spans[b][1])) for a, b in chosen]
+    return sorted(out, key=lambda pair: pair[1])
+
+
+def _runs(text: str, spans: list[tuple[int, int]], names) -> list[int | None]:
+    """For each sentence, the sentence naming the owner that it belongs to: that sentence itself, or the one
+    before a run of sentences going on about them ("She added…"); None for a sentence about someone else."""
+    runs: list[int | None] = []
+    current = None
+    for i, (a, b) in enumerate(spans):
+        sentence = text[a:b]
+        if names.search(sentence):
+            current = i
+        elif not (_CONTINUES.match(sentence) and current is not None):
+            current = None
+        runs.append(current)
+    return runs
 
 
 def _minuted_lines(ctx: Context, definitions: dict[str, str]) -> list[Action]:

@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Bump when extraction changes: builds made by another version have their registers extracted again.
-REGISTERS_VERSION = "1"
+REGISTERS_VERSION = "2"
 
 STATUSES = ("open", "complete", "closed")
+
+# Verbs of a paper merely received or noted: the record of an item, not a decision of the meeting.
+NOTING_VERBS = frozenset({"noted", "received", "received and noted"})
+DECISION_KINDS = ("decision", "noted")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,12 @@ class Decision:
     verb: str  # approved, agreed, resolved, ratified, endorsed, noted, ...
     text: str  # what was decided: the sentence, as one line
     source: Source
+
+    @property
+    def kind(self) -> str:
+        """"decision" for what the meeting decided (approved, agreed, resolved, ratified, endorsed, supported,
+        deferred, …); "noted" for a paper it only received or noted."""
+        return "noted" if self.verb in NOTING_VERBS else "decision"
 
 
 @dataclass(frozen=True)

@@ -95,20 +95,23 @@ class Registers:
 
     # -- decisions ----------------------------------------------------------------------------------------
     def decisions(self, since: dt.date | None = None, until: dt.date | None = None,
-                  organisations: tuple[str, ...] = ()) -> list[Cited]:
+                  organisations: tuple[str, ...] = (), noted: bool = False) -> list[Cited]:
         """Decisions of meetings from `since` to `until`, in papers of any of `organisations` (as the search
-        filters match them: "Derbyshire ICB" is "Derby and Derbyshire ICB"), oldest first."""
-        from ..retrieval import same_organisation
+        filters match them: "Derbyshire ICB" is "Derby and Derbyshire ICB"), oldest first. Papers the meeting
+        only received or noted are left out unless `noted`."""
+        from ..query import same_organisation
 
         out = []
         for c in self._all("decisions"):
-            when = _date(c.entry.meeting.date) or c.document.date
+            if not noted and c.entry.kind == "noted":
+                continue
+            when = iso_date(c.entry.meeting.date) or c.document.date
             if since and (when is None or when < since) or until and (when is None or when > until):
                 continue
             if organisations and not any(same_organisation(c.document.organisation, o) for o in organisations):
                 continue
             out.append(c)
-        return sorted(out, key=lambda c: (_date(c.entry.meeting.date) or dt.date.min, c.entry.source.char_start))
+        return sorted(out, key=lambda c: (iso_date(c.entry.meeting.date) or dt.date.min, c.entry.source.char_start))
 
     # -- actions ------------------------------------------------------------------------------------------
     def actions(self, open_only: bool = False, overdue_only: bool = False, owner: str | None = None) -> list[ActionRecord]:
@@ -120,9 +123,9 @@ class Registers:
         as_of = self.as_of
         records = []
         for cited in groups.values():
-            cited.sort(key=lambda c: (c.document.date or dt.date.min, _date(c.entry.meeting.date) or dt.date.min))
+            cited.sort(key=lambda c: (c.document.date or dt.date.min, iso_date(c.entry.meeting.date) or dt.date.min))
             latest = self._resolved(cited[-1].entry)
-            due = _date(latest.due)
+            due = iso_date(latest.due)
             overdue = latest.status == "open" and due is not None and as_of is not None and due < as_of
             records.append(ActionRecord(latest, cited[-1].document, tuple(cited), overdue))
         if open_only:
@@ -130,10 +133,10 @@ class Registers:
         if overdue_only:
             records = [r for r in records if r.overdue]
         if owner:
-            if not any(self._owned_by(r.latest, owner) for r in records):
+            if not any(self.owned_by(r.latest, owner) for r in records):
                 raise UnknownOwner(f"no action in the logs is owned by {owner.strip()!r}; give an owner's name or "
                                    "initials as the action logs write them")
-            records = [r for r in records if self._owned_by(r.latest, owner)]
+            records = [r for r in records if self.owned_by(r.latest, owner)]
         return sorted(records, key=lambda r: (r.latest.due or "9999", r.latest.reference, r.latest.text))
 
     def _resolved(self, action: Action) -> Action:
@@ -143,10 +146,23 @@ class Registers:
         owners = tuple(self.definitions.get(o, o) if is_initials(o) else o for o in action.owners)
         return replace(action, owners=owners) if owners != action.owners else action
 
-    def _owned_by(self, action: Action, who: str) -> bool:
-        wanted = {_norm(who), _norm(self.definitions.get(who.strip(), who))}
-        names = {_norm(o) for o in action.owners} | {_norm(p) for p in re.split(r"[/,&]|\band\b", action.owner)}
-        return bool(wanted & names) or any(w and w in n for w in wanted for n in names if len(w) > 3)
+    def owned_by(self, action: Action, who: str) -> bool:
+        """Whether `who` (a name or initials) is among the action's owners."""
+        names = [*action.owners, *re.split(r"[/,&]|\band\b", action.owner)]
+        return any(self.is_person(name, who) for name in names)
+
+    def is_person(self, name: str, who: str) -> bool:
+        """Whether `name`, as a register writes it ("Dr Jack Aw", "HJ", "Heather Johnstone"), is the person
+        `who` names: a full name, a surname or first name ("Edmondson" of "Paul Edmondson-Jones"), or initials
+        as written or as the papers define them ("HJ" is "Heather Johnstone")."""
+        have = _norm(name)
+        if not have:
+            return False
+        words = set(have.split()) | set(re.split(r"[\s\-]+", have))
+        for wanted in {_norm(who), _norm(self.definitions.get(who.strip(), ""))} - {""}:
+            if wanted == have or len(wanted) > 3 and set(wanted.split()) <= words:
+                return True
+        return False
 
     # -- attendance ---------------------------------------------------------------------------------------
     def attendance(self) -> list[MeetingAttendance]:
@@ -163,26 +179,24 @@ class Registers:
     def interests(self, name: str | None = None) -> list[Cited]:
         out = self._all("interests")
         if name:
-            full = self.definitions.get(name.strip(), name) if is_initials(name.strip()) else name
-            wanted = set(_norm(full).split())
-            out = [c for c in out if wanted <= set(_norm(c.entry.person).split())]
+            out = [c for c in out if self.is_person(c.entry.person, name)]
         return sorted(out, key=lambda c: (_surname(c.entry.person), c.entry.person, c.entry.source.char_start))
 
 
 def open_registers(corpus_dir: Path, index_dir: Path, *, update: bool = True, progress=None) -> Registers:
     """The registers of the index at index_dir, first brought up to date with the corpus when `update` (the
     encoder is loaded only if a new or changed paper has to be embedded)."""
-    from ..store import IndexStore
+    from ..catalogue import Catalogue
 
     if update:
         from ..indexer import update_index
 
         update_index(Path(corpus_dir), Path(index_dir), progress=progress)
-    store = IndexStore.open(index_dir, model=None, dim=None)
+    catalogue = Catalogue.open(index_dir, model=None, dim=None)  # the records only: no vectors, no numpy
     try:
-        return Registers.from_store(store)
+        return Registers.from_store(catalogue)
     finally:
-        store.close()
+        catalogue.close()
 
 
 # -- JSON ----------------------------------------------------------------------------------------------------
@@ -209,7 +223,8 @@ def citation_label(source: Source, document: Document) -> str:
 
 def decision_dict(c: Cited) -> dict:
     d: Decision = c.entry  # type: ignore[assignment]
-    return {"date": d.meeting.date, "meeting": d.meeting.name, "item": d.item, "verb": d.verb, "decision": d.text,
+    return {"date": d.meeting.date, "meeting": d.meeting.name, "item": d.item, "verb": d.verb, "kind": d.kind,
+            "decision": d.text,
             "organisation": c.document.organisation, "citation": citation_dict(d.source, c.document)}
 
 
@@ -243,7 +258,8 @@ def interest_dict(c: Cited) -> dict:
 
 # -- helpers ---------------------------------------------------------------------------------------------------
 
-def _date(iso: str | None) -> dt.date | None:
+def iso_date(iso: str | None) -> dt.date | None:
+    """The date of an ISO string, None for none or for text that is not one ("20 July")."""
     try:
         return dt.date.fromisoformat(iso) if iso else None
     except ValueError:

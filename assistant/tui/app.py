@@ -49,6 +49,13 @@ class AssistantFailed(Message):
     error: str
 
 
+@dataclass
+class PapersUpdated(Message):
+    """The index was rebuilt (e.g. by `boardroom index --watch`) and has been opened again."""
+
+    documents: int
+
+
 def _open_real_assistant(corpus_dir: Path, index_dir: Path, **kwargs: Any) -> Any:
     from ..assistant import (
         Assistant,  # heavy dependencies load here, in the loader's thread
@@ -120,8 +127,24 @@ class BoardroomApp(App[None]):
     @on(AssistantReady)
     def _on_assistant_ready(self, message: AssistantReady) -> None:
         self.assistant = message.assistant
+        self.chat.assistant_ready(self._ready_line(message.documents))
+
+    @on(PapersUpdated)
+    def _on_papers_updated(self, message: PapersUpdated) -> None:
+        self.chat.status.show(f"{self._ready_line(message.documents)} · papers updated {dt.datetime.now():%H:%M}")
+
+    def _ready_line(self, documents: int) -> str:
         model = f" · answers written by {self.llm.model} at {self.llm.where}, checked" if self.llm else ""
-        self.chat.assistant_ready(f"Ready · {message.documents} documents{model}")
+        return f"Ready · {documents} documents{model}"
+
+    def refresh_papers(self) -> None:
+        """Pick up an index rebuilt since it was opened (checked cheaply before each question and each use of
+        the documents or registers). Blocking: call from a worker thread."""
+        reopen = getattr(self.assistant, "reopen_if_rebuilt", None)
+        if reopen is not None and reopen():
+            with self._doc_lock:
+                self._doc_cache.clear()
+            self.post_message(PapersUpdated(len(self.assistant.documents())))
 
     @on(AssistantFailed)
     def _on_assistant_failed(self, message: AssistantFailed) -> None:
@@ -154,6 +177,7 @@ class BoardroomApp(App[None]):
             from ..errors import BoardroomError
 
             raise BoardroomError("the papers are still loading; try again in a moment")
+        self.refresh_papers()
         return self.assistant
 
     def _ready_or_warn(self) -> bool:

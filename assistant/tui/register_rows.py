@@ -93,7 +93,7 @@ def _where(source: Source, document: Document) -> str:
 
 def decision_rows(registers: Registers) -> list[RegisterRow]:
     rows = []
-    for c in registers.decisions():
+    for c in registers.decisions(noted=True):  # the verb leads each row, so what was only noted shows as such
         d = c.entry
         decided = f"{d.verb.upper()}: {d.text}" if d.verb else d.text
         rows.append(RegisterRow(

@@ -195,6 +195,7 @@ class ChatScreen(BoardroomScreen):
                 self.post_message(AnswerDraft(turn, text, generation))
 
         try:
+            self.boardroom.refresh_papers()  # an index rebuilt meanwhile (index --watch) is used at once
             answer = assistant.ask(question, history, filters, on_text=drafted)
         except Exception as exc:  # noqa: BLE001 — every failure becomes a notification, never a crash
             self.post_message(AskFailed(turn, question, describe_error(exc), generation))

@@ -171,21 +171,54 @@ def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
                 filled = current[-1].end - current[0].start >= TARGET_MIN_CHARS
                 whole_line_overflows = unit.line_start and not _fits(unit.line_end - current[0].start, tokens,
                                                                      reserved)
-                if not _fits(size, tokens, reserved) or (filled and whole_line_overflows):
+                if filled and _opens_table(text, unit.start):
+                    close()  # a table starts a piece of its own once the piece before it is full enough
+                elif not _fits(size, tokens, reserved) or (filled and whole_line_overflows):
+                    header_row = _header_row_to_carry(text, current, unit)
                     close()
+                    current.extend(header_row)
             if not current:  # a chunk that continues a table is indexed with its header row: budget for it
                 reserved = estimate_tokens(table_header_before(text, unit.start))
             current.append(unit)
         previous_section = section
     close()
-    return [_make_chunk(parsed, n, group) for n, group in enumerate(_passages(spans, item_starts))]
+    table_starts = {i for i, (start, _) in enumerate(spans) if _opens_table(text, start)}
+    return [_make_chunk(parsed, n, group) for n, group in enumerate(_passages(spans, item_starts, table_starts))]
 
 
-def _passages(spans: list[tuple[int, int]], item_starts: set[int]) -> list[list[tuple[int, int]]]:
-    """Consecutive pieces grouped greedily into chunks of at most PASSAGE_MAX_CHARS, never across an item."""
+def _opens_table(text: str, start: int) -> bool:
+    """`start` begins a table's first row: a tab-separated line, with no table row above it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    return (not text[line_start:start].strip() and "\t" in text[start:line_end if line_end != -1 else len(text)]
+            and not table_header_before(text, start))
+
+
+def _header_row_to_carry(text: str, current: list[_Unit], unit: _Unit) -> list[_Unit]:
+    """The table's header row when the chunk about to close ends on it and `unit` is the row below: taken
+    from the closing chunk (and returned) so that the next chunk opens the table with its column names."""
+    if len(current) < 2:
+        return []
+    last = current[-1]
+    line_start = text.rfind("\n", 0, last.start) + 1
+    opens_table = (last.line_start and last.end == last.line_end and "\t" in text[line_start:last.end]
+                   and not table_header_before(text, last.start))
+    next_row = unit.line_start and "\t" in text[unit.start:unit.line_end] and not text[last.end:unit.start].strip()
+    if not (opens_table and next_row and "\n\n" not in text[last.end:unit.start]):
+        return []
+    if not _fits(unit.end - last.start, last.tokens + unit.tokens):
+        return []
+    return [current.pop()]
+
+
+def _passages(spans: list[tuple[int, int]], item_starts: set[int],
+              table_starts: set[int]) -> list[list[tuple[int, int]]]:
+    """Consecutive pieces grouped greedily into chunks of at most PASSAGE_MAX_CHARS, never across an item; a
+    piece that opens a table starts a chunk of its own when the chunk before holds TARGET_MIN_CHARS already."""
     groups: list[list[tuple[int, int]]] = []
     for i, (start, end) in enumerate(spans):
-        if groups and i not in item_starts and end - groups[-1][0][0] <= PASSAGE_MAX_CHARS:
+        full = bool(groups) and i in table_starts and groups[-1][-1][1] - groups[-1][0][0] >= TARGET_MIN_CHARS
+        if groups and i not in item_starts and not full and end - groups[-1][0][0] <= PASSAGE_MAX_CHARS:
             groups[-1].append((start, end))
         else:
             groups.append([(start, end)])
@@ -238,7 +271,8 @@ def table_header_before(text: str, start: int) -> str:
 
     A chunk that starts on (or inside) a table row whose table began in an earlier line continues a table:
     the table's header row (the first row of that run of rows) tells what the chunk's columns mean ("Q2",
-    "Aug 24", "Target").
+    "Aug 24", "Target"). Its cells are joined by " | ", empty ones too (a statement's header has no name over
+    its label column), and a header longer than TABLE_HEADER_MAX_CHARS is cut at a cell's end.
     """
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
@@ -254,7 +288,12 @@ def table_header_before(text: str, start: int) -> str:
         first, cursor = previous, prev_start
     if first is None:
         return ""
-    header = " | ".join(cell.strip() for cell in first.split("\t") if cell.strip())
+    cells = [cell.strip() for cell in first.split("\t")]
+    while cells and not cells[-1]:
+        cells.pop()
+    header = " | ".join(cells)  # an empty cell keeps its place: the n-th name heads the n-th cell of a row
+    while len(header) > TABLE_HEADER_MAX_CHARS and " | " in header:
+        header = header.rpartition(" | ")[0]
     return header[:TABLE_HEADER_MAX_CHARS]
 
 

@@ -206,16 +206,16 @@ def test_a_table_opens_its_chunk_with_its_header_row_and_later_chunks_carry_it()
             assert chunk.table_header == " | Month 6 Plan | Month 6 Actual | Year to date Plan | Year to date Actual"
 
 
-def test_a_table_starts_its_own_chunk_once_the_prose_before_it_is_long_enough():
-    """A table after a full piece of prose (616 characters, more than TARGET_MIN_CHARS) opens a chunk, its
-    header row first; after a short introduction ("Table 1: Income and expenditure.") it stays with it."""
-    header = "\tPlan\tActual\tVariance"
+def test_a_table_starts_its_own_chunk_with_its_title_once_the_chunk_before_is_long_enough():
+    """A table after enough prose (more than TARGET_MIN_CHARS) opens a chunk with the title lines right above
+    it, whatever the prose's length; after a short introduction it stays with it."""
+    title = "TRUST BOARD\nINCOME AND EXPENDITURE\n(£ millions)\n\tPlan\tActual\tVariance\n"
     rows = "\n".join(f"Cost centre {n}\t{n}.1\t{n}.2\t{n}.3" for n in range(8))
-    full = " ".join(f"Sentence {n} explains the month's position in some words." for n in range(11))
-    assert len(full) > TARGET_MIN_CHARS
-    for prose, own_chunk in (("Table 1: Income and expenditure.", False), (full, True)):
-        chunks = chunk_document(_parsed_from_text(prose + "\n" + header + "\n" + rows))
-        (first_row,) = [c for c in chunks if "Cost centre 0\t" in c.text]
-        assert first_row.text.startswith(header.strip()) is own_chunk, prose
-        assert (prose in first_row.text) is not own_chunk
+    for sentences in (1, 4, 11, 12, 15):
+        prose = " ".join(f"Sentence {n} explains the month's position in some words." for n in range(sentences))
+        chunks = chunk_document(_parsed_from_text(prose + "\n" + title + rows))
+        (table,) = [c for c in chunks if "Cost centre 0\t" in c.text]
+        own_chunk = len(prose) > TARGET_MIN_CHARS
+        assert table.text.startswith(title.rstrip("\n")) is own_chunk, sentences
+        assert (prose in table.text) is not own_chunk
         assert len(chunks) == 1 + own_chunk

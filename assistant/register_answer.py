@@ -131,9 +131,10 @@ class RegisterAnswerer:
 
     # -- people -------------------------------------------------------------------------------------------
     def _people(self, rq: RegisterQuery) -> list[str]:
-        """The names and initials of the question that name someone in the register asked about."""
+        """The names and initials of the question that name someone in the register asked about, initials
+        first: "HJ" is shown as "Heather Johnstone (HJ)" whether or not the search also spelt the name out."""
         known = self._register_people(rq.register)
-        return [who for who in (*rq.names, *rq.initials) if any(self.registers.is_person(p, who) for p in known)]
+        return [who for who in (*rq.initials, *rq.names) if any(self.registers.is_person(p, who) for p in known)]
 
     def _register_people(self, register: str) -> set[str]:
         r = self.registers

@@ -143,48 +143,28 @@ def _cut(text: str, start: int, end: int, pattern: re.Pattern) -> list[tuple[int
 
 
 def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
-    """Chunks of a parsed document in text order; `text == parsed.text[char_start:char_end]`.
-
-    Units are gathered into embedding pieces, and consecutive pieces greedily into chunks of at most
-    PASSAGE_MAX_CHARS, never across an item of a meeting pack. A table (with the title lines right above it)
-    opens a piece and a chunk of its own once the chunk before it holds TARGET_MIN_CHARS: a table's quote
-    starts with its title and header row, and the rows that follow would otherwise be cut off from them.
-    """
+    """Chunks of a parsed document in text order; `text == parsed.text[char_start:char_end]`."""
     text = parsed.text
     hard_top_level = parsed.document.kind == "meeting pack"
-    table_starts = _table_starts(text)
-    chunks: list[list[tuple[int, int]]] = []  # each chunk's pieces, as character ranges
-    opens_chunk = True  # the next piece starts a chunk: the first, one that opens an item, or a table
+    spans: list[tuple[int, int]] = []  # piece character ranges
+    item_starts: set[int] = {0}  # spans that open an item of a meeting pack: no chunk crosses into them
     current: list[_Unit] = []
     reserved = 0  # tokens set aside in the current chunk for the table header it carries
     previous_section: Section | None = None
 
-    def close(then_open: bool = False) -> None:
-        nonlocal opens_chunk
+    def close() -> None:
         if current:
-            start, end = current[0].start, current[-1].end
-            if opens_chunk or end - chunks[-1][0][0] > PASSAGE_MAX_CHARS:
-                chunks.append([])
-            chunks[-1].append((start, end))
+            spans.append((current[0].start, current[-1].end))
             current.clear()
-            opens_chunk = False
-        opens_chunk = opens_chunk or then_open
-
-    def chunk_so_far(position: int) -> int:
-        """Characters the chunk that `position` would join holds before it (0 when it would open one)."""
-        if not opens_chunk and chunks and position - chunks[-1][0][0] <= PASSAGE_MAX_CHARS:
-            return position - chunks[-1][0][0]
-        return position - current[0].start if current else 0
 
     for section in parsed.sections:
         crosses_item = (hard_top_level and previous_section is not None
                         and section.path[:1] != previous_section.path[:1])
         if crosses_item or (current and current[-1].end - current[0].start >= MERGE_BELOW_CHARS):
-            close(then_open=crosses_item)
+            close()
+        if crosses_item:
+            item_starts.add(len(spans))
         for unit in _units(text, section.char_start, section.char_end):
-            if (unit.line_start and text.rfind("\n", 0, unit.start) + 1 in table_starts
-                    and chunk_so_far(unit.start) >= TARGET_MIN_CHARS):
-                close(then_open=True)
             if current:
                 size = unit.end - current[0].start
                 tokens = sum(u.tokens for u in current) + unit.tokens
@@ -192,57 +172,24 @@ def chunk_document(parsed: ParsedDocument) -> list[Chunk]:
                 whole_line_overflows = unit.line_start and not _fits(unit.line_end - current[0].start, tokens,
                                                                      reserved)
                 if not _fits(size, tokens, reserved) or (filled and whole_line_overflows):
-                    header_row = _header_row_to_carry(text, current, unit)
                     close()
-                    current.extend(header_row)
             if not current:  # a chunk that continues a table is indexed with its header row: budget for it
                 reserved = estimate_tokens(table_header_before(text, unit.start))
             current.append(unit)
         previous_section = section
     close()
-    return [_make_chunk(parsed, n, pieces) for n, pieces in enumerate(chunks)]
+    return [_make_chunk(parsed, n, group) for n, group in enumerate(_passages(spans, item_starts))]
 
 
-TABLE_TITLE_LINES = 4  # lines right above a table that open its chunk with it ("CONSOLIDATED BALANCE SHEETS")
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
-
-
-def _table_starts(text: str) -> set[int]:
-    """Where each table of tab-separated rows begins, as line offsets: the line of its first row (a line with
-    tabs under one without), or the first of the title lines right above it: up to TABLE_TITLE_LINES lines
-    without tabs, with no blank line or finished sentence between them and the table ("ADOBE INC." /
-    "CONSOLIDATED STATEMENTS OF CASH FLOWS" / "(In millions)", "The table below sets out the position:")."""
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    starts = set()
-    for n, line in enumerate(lines):
-        if "\t" not in line or (n and "\t" in lines[n - 1]):
-            continue
-        first = n
-        while (first and n - first < TABLE_TITLE_LINES and lines[first - 1].strip() and "\t" not in lines[first - 1]
-               and not _SENTENCE_END.search(lines[first - 1].rstrip())):
-            first -= 1
-        starts.add(offsets[first])
-    return starts
-
-
-def _header_row_to_carry(text: str, current: list[_Unit], unit: _Unit) -> list[_Unit]:
-    """The table's header row when the chunk about to close ends on it and `unit` is the row below: taken
-    from the closing chunk (and returned) so that the next chunk opens the table with its column names."""
-    if len(current) < 2:
-        return []
-    last = current[-1]
-    line_start = text.rfind("\n", 0, last.start) + 1
-    opens_table = (last.line_start and last.end == last.line_end and "\t" in text[line_start:last.end]
-                   and not table_header_before(text, last.start))
-    next_row = unit.line_start and "\t" in text[unit.start:unit.line_end] and not text[last.end:unit.start].strip()
-    if not (opens_table and next_row and "\n\n" not in text[last.end:unit.start]):
-        return []
-    if not _fits(unit.end - last.start, last.tokens + unit.tokens):
-        return []
-    return [current.pop()]
+def _passages(spans: list[tuple[int, int]], item_starts: set[int]) -> list[list[tuple[int, int]]]:
+    """Consecutive pieces grouped greedily into chunks of at most PASSAGE_MAX_CHARS, never across an item."""
+    groups: list[list[tuple[int, int]]] = []
+    for i, (start, end) in enumerate(spans):
+        if groups and i not in item_starts and end - groups[-1][0][0] <= PASSAGE_MAX_CHARS:
+            groups[-1].append((start, end))
+        else:
+            groups.append([(start, end)])
+    return groups
 
 
 def _make_chunk(parsed: ParsedDocument, n: int, pieces: list[tuple[int, int]]) -> Chunk:
@@ -291,8 +238,7 @@ def table_header_before(text: str, start: int) -> str:
 
     A chunk that starts on (or inside) a table row whose table began in an earlier line continues a table:
     the table's header row (the first row of that run of rows) tells what the chunk's columns mean ("Q2",
-    "Aug 24", "Target"). Its cells are joined by " | ", empty ones too (a statement's header has no name over
-    its label column), and a header longer than TABLE_HEADER_MAX_CHARS is cut at a cell's end.
+    "Aug 24", "Target").
     """
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
@@ -308,12 +254,7 @@ def table_header_before(text: str, start: int) -> str:
         first, cursor = previous, prev_start
     if first is None:
         return ""
-    cells = [cell.strip() for cell in first.split("\t")]
-    while cells and not cells[-1]:
-        cells.pop()
-    header = " | ".join(cells)  # an empty cell keeps its place: the n-th name heads the n-th cell of a row
-    while len(header) > TABLE_HEADER_MAX_CHARS and " | " in header:
-        header = header.rpartition(" | ")[0]
+    header = " | ".join(cell.strip() for cell in first.split("\t") if cell.strip())
     return header[:TABLE_HEADER_MAX_CHARS]
 
 

@@ -49,11 +49,7 @@ WATCH_START_SECONDS = 10.0  # the longest wait for the file watcher to be in pla
 # Bump when chunk boundaries or chunk context change: an index built by another version is rebuilt.
 # 5: chunks grouped from embedding pieces (up to 1,400 characters); PDFs carry printed page labels and pages
 #    read by OCR; files skipped as scans are read again.
-# 6: text laid out a line per paragraph: chunks carry the continuations of its reading order.
-# 7: PDF tables read with their rows and column headers (a spanning header once, over its first column);
-#    a carried table header keeps its empty label cell; a table opens a piece and a chunk of its own when
-#    the one before it is full enough.
-CHUNKER_VERSION = "7"
+CHUNKER_VERSION = "6"
 
 # Extensions with a reader. A legacy Word `.doc` is listed so that it is reported with a clear reason.
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".pptx", ".html", ".htm", ".eml", ".txt", ".md", ".doc")
@@ -86,23 +82,6 @@ LLM_TIMEOUT = 60.0  # seconds to wait for the server to connect, start answering
 LLM_MAX_TOKENS = int(os.environ.get("BOARDROOM_LLM_MAX_TOKENS", "400"))
 LLM_PASSAGES = 4  # the top passages sent to the model as numbered sources
 LLM_PASSAGE_CHARS = 1200  # of each passage's text (a chunk is about 800-1,000 characters)
-
-# Tables in PDFs (assistant/ingest/pdf_tables.py): read with their rows and columns unless PDF_TABLES is off
-# (benchmarks/pdf_tables.py turns it off to measure the reader without it). A page is laid out by pypdf's layout mode (which costs
-# about as much again as its plain text) only when its plain text has at least PDF_TABLE_MIN_FIGURE_LINES
-# lines that are mostly figures, and they are at least PDF_TABLE_MIN_FIGURE_SHARE of its lines. Measured on the 24
-# FinanceBench filings (2,397 pages): 793 pages laid out (67 s of CPU), 662 of them hold a table; laying out every
-# page with a line of figures would cost 184 s for 974 (benchmarks/pdf_tables.py and its README section).
-PDF_TABLES = True
-PDF_TABLE_MIN_FIGURE_LINES = 2
-PDF_TABLE_MIN_FIGURE_SHARE = 0.1
-PDF_TABLE_COLUMN_GAP = 3  # spaces of layout text that separate two cells (words of one cell have fewer)
-PDF_TABLE_MIN_ROWS = 2  # rows with figures a table needs
-PDF_TABLE_MAX_LABEL_LINES = 3  # label-only lines ("Current assets:") a table may hold in a row
-PDF_TABLE_MAX_HEADER_LINES = 4  # lines above a table's first row that may head its columns
-# Share of a table's words that pypdf's plain text must hold in the same order, with no more than the rest
-# of other words between them, for the table to replace them (else the page keeps its plain text).
-PDF_TABLE_MIN_AGREEMENT = 0.9
 
 # Reflowing text laid out a line per paragraph (PDF-to-text conversions; see ingest/reflow.py).
 REFLOW_MIN_LINES = 50  # lines a file needs before its layout is judged

@@ -14,7 +14,6 @@ from .types import Chunk, Passage
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9£“\"(])")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|Prof|No|vs|St|approx|Cllr|Rev)\.$", re.IGNORECASE)
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _MARKUP = re.compile(r"\*\*|__|^\s*(?:[-*•]|\d+[.)])\s+")
 
 
@@ -224,17 +223,15 @@ def _repeats_header(cells: list[str], header: list[str] | None, carried: str) ->
     joined = " | ".join(c for c in cells if c)
     if header is not None and joined == " | ".join(c for c in header if c):
         return True
-    carried = " | ".join(c for c in carried.split(" | ") if c)
     return bool(carried) and joined.startswith(carried)  # the carried header may be cut short
 
 
 def _looks_like_header(cells: list[str]) -> bool:
-    """A table's first row is a header when it has three or more short, non-numeric labels (a bare year such
-    as "2023" heads a column of a statement); two-column tables are usually label/value pairs ("Chair:" |
-    "Josie Spencer"), whose first row is data."""
+    """A table's first row is a header when it has three or more short, non-numeric labels; two-column
+    tables are usually label/value pairs ("Chair:" | "Josie Spencer"), whose first row is data."""
     filled = [c for c in cells if c]
-    figures = sum(bool(re.fullmatch(r"[£$€]?[\d.,%\s-]+[mk]?", c)) and not _YEAR.fullmatch(c) for c in filled)
-    return len(filled) >= 3 and all(len(c) <= HEADER_CELL_MAX for c in filled) and figures <= len(filled) // 3
+    return (len(filled) >= 3 and all(len(c) <= HEADER_CELL_MAX for c in filled)
+            and sum(bool(re.fullmatch(r"[£$€]?[\d.,%\s-]+[mk]?", c)) for c in filled) <= len(filled) // 3)
 
 
 def _row_with_header(cells: list[str], header: list[str]) -> str:

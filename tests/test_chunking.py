@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import config
-from assistant.chunking import (HEADER_TOKENS, MAX_CHUNK_TOKENS, PASSAGE_MAX_CHARS, SPECIAL_TOKENS, TARGET_MIN_CHARS,
-                                chunk_document, estimate_tokens, piece_spans)
+from assistant.chunking import (HEADER_TOKENS, MAX_CHUNK_TOKENS, PASSAGE_MAX_CHARS, SPECIAL_TOKENS, chunk_document,
+                                estimate_tokens, piece_spans)
 from assistant.errors import ReaderError
 from assistant.ingest import read_document, scan_corpus
 from assistant.ingest.structure import split_sections
@@ -189,33 +189,3 @@ def test_long_table_rows_and_sentences_are_split_not_truncated():
                 assert line.count("\t") == 3
     assert all(c.text.startswith(("Finance", "Indicator", "Sentence", "Row", "word")) for c in chunks)
     assert sum("word" in c.text for c in chunks) >= 3  # the 3,500-character cell is split, not cut off
-
-
-def test_a_table_opens_its_chunk_with_its_header_row_and_later_chunks_carry_it():
-    """Prose that fills a chunk up to a table: the header row goes with the rows below it, never alone at the
-    end of the chunk before; chunks that continue the table carry the header (with its empty label cell)."""
-    header = "\tMonth 6 Plan\tMonth 6 Actual\tYear to date Plan\tYear to date Actual"
-    rows = [f"Cost centre {n}\t{n}.1\t{n}.2\t{n}.3\t{n}.4" for n in range(60)]
-    for words in range(60, 180, 7):  # prose of every length: some end a chunk just where the table begins
-        prose = " ".join(f"word{n}" for n in range(words)) + "."
-        chunks = chunk_document(_parsed_from_text(prose + "\n" + header + "\n" + "\n".join(rows)))
-        assert not any(c.text.rstrip().endswith(header.strip()) for c in chunks), words
-        in_table = [c for c in chunks if "Cost centre" in c.text]
-        assert header.strip() in in_table[0].text
-        for chunk in in_table[1:]:
-            assert chunk.table_header == " | Month 6 Plan | Month 6 Actual | Year to date Plan | Year to date Actual"
-
-
-def test_a_table_starts_its_own_chunk_with_its_title_once_the_chunk_before_is_long_enough():
-    """A table after enough prose (more than TARGET_MIN_CHARS) opens a chunk with the title lines right above
-    it, whatever the prose's length; after a short introduction it stays with it."""
-    title = "TRUST BOARD\nINCOME AND EXPENDITURE\n(£ millions)\n\tPlan\tActual\tVariance\n"
-    rows = "\n".join(f"Cost centre {n}\t{n}.1\t{n}.2\t{n}.3" for n in range(8))
-    for sentences in (1, 4, 11, 12, 15):
-        prose = " ".join(f"Sentence {n} explains the month's position in some words." for n in range(sentences))
-        chunks = chunk_document(_parsed_from_text(prose + "\n" + title + rows))
-        (table,) = [c for c in chunks if "Cost centre 0\t" in c.text]
-        own_chunk = len(prose) > TARGET_MIN_CHARS
-        assert table.text.startswith(title.rstrip("\n")) is own_chunk, sentences
-        assert (prose in table.text) is not own_chunk
-        assert len(chunks) == 1 + own_chunk

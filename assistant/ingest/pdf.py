@@ -1,5 +1,4 @@
-"""PDF reader (pypdf): the text of each page, pages numbered from 1 as a PDF viewer shows them, tables as
-tab-separated rows under their header row.
+"""PDF reader (pypdf): the text of each page, pages numbered from 1 as a PDF viewer shows them.
 
 Pages are extracted one at a time and only their text is kept, so memory stays bounded by one page's
 objects plus the text itself, whatever the page count.
@@ -33,14 +32,12 @@ def read_pdf(path: Path) -> RawText:
     """Read a PDF into cleaned text with page offsets; ReaderError for encrypted, corrupt or unreadable files.
 
     Pages without a text layer (scans) are read by OCR when it is available (`ocr.py`); the numbers printed
-    on the pages are kept where they differ from the pages' positions (`page_labels.py`). Tables of pages
-    with lines of figures are put back with their rows and column headers (`pdf_tables.py`).
+    on the pages are kept where they differ from the pages' positions (`page_labels.py`).
     """
     problems: list[str] = []
     with _library_warnings_as(problems, "pypdf"):
         reader = _open(path)
         pages = [_page_text(reader, number, problems) for number in range(len(reader.pages))]
-        _read_tables(reader, pages, problems)
         scanned = [number for number, text in enumerate(pages) if _needs_ocr(reader, number, text)]
         declared = declared_labels(reader)
     ocr_pages = _read_by_ocr(path, pages, scanned, problems)
@@ -89,24 +86,6 @@ def _join(pages: list[str]) -> tuple[str, list[int]]:
         offsets.append(position)
         position += len(page) + len(PAGE_SEPARATOR)
     return PAGE_SEPARATOR.join(pages), offsets
-
-
-def _read_tables(reader, pages: list[str], problems: list[str]) -> None:
-    """Put the tables of the pages that have lines of figures back into their text with rows and columns
-    (`pdf_tables.py`); a page whose layout cannot be read keeps its plain text and is reported."""
-    if not config.PDF_TABLES:
-        return
-    from .pdf_tables import is_candidate, with_tables
-
-    for number, text in enumerate(pages):
-        if not is_candidate(text):
-            continue
-        try:
-            layout = reader.pages[number].extract_text(extraction_mode="layout")
-        except Exception as exc:  # a damaged page: its plain text stays
-            problems.append(f"page {number + 1}: table columns not read ({one_line(exc)})")
-            continue
-        pages[number] = with_tables(text, layout)[0]
 
 
 def _needs_ocr(reader, number: int, text: str) -> bool:

@@ -17,7 +17,7 @@ from typing import Protocol
 from .concepts import Concepts, meta_words, passage_words, title_words, words_of
 from .intent import Intent, cues, kinds_missing
 from .plan import CorpusView, QueryPlan, make_plan
-from .query import analyse, org_keys, period_end
+from .query import analyse, period_end
 from .sentence_features import (
     ABSTAIN_FEATURES,
     SENTENCE_FEATURES,
@@ -277,9 +277,8 @@ class ExtractiveAnswerer:
         # The sentence itself, its list's lead-in or its item's heading must say so when the document is about
         # something else.
         text = " ".join((candidate.unit.text, candidate.lead, *candidate.unit.passage.chunk.section_path))
-        if plan.named_organisations and doc.organisation:
-            keys = set().union(*(org_keys(o) for o in plan.named_organisations))
-            if not (org_keys(doc.organisation) & keys) and not any(k in text.lower() for k in keys):
+        if plan.named_organisations and doc.organisation and doc.organisation not in plan.named_organisations:
+            if not any(k in text.lower() for k in plan.organisation_keys):
                 return False
         if facts.periods and doc.period not in facts.periods:
             # Another year's document supports a year only by looking back on it: the year named in the

@@ -157,7 +157,9 @@ class Assistant:
         """The question analysed once, in its conversation, against this corpus."""
         resolved = resolve(question, history, lambda text: person_names(text, self.store.idf))
         query = self._expand(resolved.query)  # "Peter Axon" also finds the minutes' "PA stated…"
-        facts = replace(analyse(f"{query} {resolved.framing}".strip()),
+        # The figures asked about are the ones the user's words hold, not the other spellings the expansion
+        # added ("four-hour" is searched as "4" too, but an answer need not hold a "4").
+        facts = replace(analyse(f"{query} {resolved.framing}".strip()), numbers=analyse(resolved.query).numbers,
                         aliases=tuple(self.aliases.pairs(resolved.query)))
         return make_plan(query, facts, self.corpus, asked=question, near=resolved.near)
 

@@ -21,6 +21,12 @@ _PRONOUNS = re.compile(r"\b(he|she|they|him|her|his|hers|them|their|it|its|that|
                        re.IGNORECASE)
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)  # these stand for a person
 _TOPIC_SHIFT = re.compile(r"^\s*(and\s+)?(what|how)\s+about\b|^\s*and\s+[a-z][\w\s-]{0,30}\?\s*$", re.IGNORECASE)
+# Words that place a follow-up in time relative to the last question ("And the year before?", "at the same
+# point a year earlier"): they shift when, not what, so the follow-up still leans on the last topic.
+_RELATIVE_TIME = frozenset("""
+year years month months quarter quarters week weeks day time point period same before earlier previous prior
+preceding last ago after later following next since then
+""".split())
 _PROPER = re.compile(r"\b(?:Dr |Mr |Mrs |Ms |Prof )?[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 _SHORT = 7  # words: a question this short rarely stands on its own
 _PRONOUN_REACH = 12  # words: in a longer question a pronoun usually points inside the question itself
@@ -83,11 +89,14 @@ def resolve(question: str, history: Sequence[Turn],
     # A follow-up that names a new topic ("What about mental health?") or brings its own ("What's the
     # average handover time now?") keeps only the framing; one that leans on the last ("And by when?",
     # "what are they aiming for?") searches for the last topic's words as well.
-    own_terms = analyse(question).terms
+    own_terms = [t for t in analyse(question).terms if t not in _RELATIVE_TIME]
     personal = bool(_PERSONAL.search(question)) and people is not None
     leans = (bool(_PRONOUNS.search(question)) and not personal) or len(own_terms) < 2
     shifts = bool(_TOPIC_SHIFT.search(question)) and len(own_terms) >= 1
-    carried = list(analyse(before.query).terms) if leans and not shifts else []
+    earlier = analyse(before.query)
+    # the last topic's words, and its figures, but not the pieces of its years ("2024", "25" of "2024/25"):
+    # the years it named are framing
+    carried = [t for t in earlier.terms if not t[:1].isdigit() or t in earlier.numbers] if leans and not shifts else []
     if personal and not last.answer.abstained:
         carried += (people(last.answer.text) or people(before.query))[:1]
     elif _PRONOUNS.search(question) and not last.answer.abstained:

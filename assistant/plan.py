@@ -17,7 +17,7 @@ from pathlib import PurePath
 
 from .concepts import Concepts, meta_words, words_of
 from .intent import Intent, intent_of
-from .query import QueryFacts, comparison_sides, named_organisations, split_clauses
+from .query import QueryFacts, comparison_sides, distinguishing_keys, named_organisations, split_clauses
 from .register_query import RegisterQuery, register_query
 from .types import Document
 
@@ -54,6 +54,7 @@ class QueryPlan:
     parts: tuple[Part, ...]  # two or more when the question asks several things, else empty
     sides: tuple[Callable[[Document], bool], ...]  # one test per side of a comparison, else empty
     named_organisations: tuple[str, ...]
+    organisation_keys: frozenset[str]  # the words that tell the named bodies from the papers' other bodies
     naming: Mapping[str, float]  # concepts that tell documents apart by their identity, with their weight
     near: tuple[str, ...] = ()  # chunks the last answer cited
     register: RegisterQuery | None = None  # the register the question asks about (actions, decisions, …), if any
@@ -98,6 +99,7 @@ def make_plan(query: str, facts: QueryFacts, corpus: CorpusView, *, asked: str |
     organisations = corpus.organisations
     concepts = Concepts.of(query, facts, corpus.idf)
     clauses = split_clauses(asked)
+    named = tuple(named_organisations(facts, organisations))
     parts = tuple(Part(c, Concepts.of(c, facts, corpus.idf), intent_of(c, facts.acronyms)) for c in clauses) \
         if len(clauses) >= 2 else ()
     return QueryPlan(
@@ -109,7 +111,8 @@ def make_plan(query: str, facts: QueryFacts, corpus: CorpusView, *, asked: str |
         asked_concepts=Concepts.of(asked, facts, corpus.idf),
         parts=parts,
         sides=tuple(comparison_sides(facts, organisations)),
-        named_organisations=tuple(named_organisations(facts, organisations)),
+        named_organisations=named,
+        organisation_keys=distinguishing_keys(named, organisations),
         naming=_naming(concepts, corpus.documents),
         near=near,
         register=register_query(query, facts, concepts, corpus.idf),

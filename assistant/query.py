@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -167,22 +167,36 @@ def comparison_sides(facts: QueryFacts, organisations: list[str]) -> list[Callab
     sides: list[Callable[[Document], bool]] = []
     if len(facts.periods) >= 2:
         sides += [lambda d, p=p: d.period == p for p in facts.periods]
-    named = named_organisations(facts, organisations)
-    if len(named) >= 2:
-        sides += [lambda d, k=org_keys(o): bool(org_keys(d.organisation or "") & k) for o in named]
+    # Spellings of one body ("Derby and Derbyshire ICB", "NHS Derby and Derbyshire ICB") are one side.
+    bodies: dict[frozenset[str], set[str]] = {}
+    for o in named_organisations(facts, organisations):
+        bodies.setdefault(org_keys(o), set()).add(o)
+    if len(bodies) >= 2:
+        sides += [lambda d, names=frozenset(names): d.organisation in names for names in bodies.values()]
     elif _EVERY_BODY.search(facts.text) and 2 <= len(organisations) <= MAX_UNNAMED_SIDES:
         sides += [lambda d, o=o: d.organisation == o for o in organisations]
     return sides
 
 
 def named_organisations(facts: QueryFacts, organisations: list[str]) -> list[str]:
-    """The known organisations whose distinctive words the question uses (e.g. 'Derbyshire')."""
+    """The known organisations whose distinctive words the question uses (e.g. 'Derbyshire'). A body whose
+    words the question uses only as part of another's name is not named: "Leeds and York Partnership"
+    names that trust, not also "Leeds Teaching Hospitals", with which it shares "Leeds"."""
     words = set()
     for t in facts.terms:
         words.add(t)
         words.add(re.sub(r"['’]s$", "", t))
         words.update(p for p in re.split(r"[-']", t) if p)
-    return [o for o in organisations if org_keys(o) and org_keys(o) & words]
+    used = {o: org_keys(o) & words for o in organisations}
+    return [o for o in organisations if used[o] and not any(used[o] < other for other in used.values())]
+
+
+def distinguishing_keys(named: Sequence[str], organisations: Sequence[str]) -> frozenset[str]:
+    """The words of the named bodies' names that no other body of the papers has in its own ("teaching" for
+    Leeds Teaching Hospitals beside Leeds and York Partnership); all their words when none is distinctive."""
+    keys = frozenset().union(*(org_keys(o) for o in named))
+    others = frozenset().union(*(org_keys(o) for o in organisations if o not in named))
+    return (keys - others) or keys
 
 
 _CLAUSE_BREAK = re.compile(

@@ -101,3 +101,11 @@ def test_filters_are_honoured(sample_assistant):
                                   filters=Filters(organisations=("Derby and Derbyshire ICB",)))
     assert answer.passages
     assert {p.document.organisation for p in answer.passages} == {"Derby and Derbyshire ICB"}
+
+
+def test_the_figures_asked_about_are_the_users_own(sample_assistant):
+    """The search also looks for other spellings of small numbers ("month five" for "month 5"), but only
+    the figures the user typed are figures an answer must hold."""
+    plan = sample_assistant.plan("What was the four-hour performance at month 5?")
+    assert "4" in plan.query and "five" in plan.query
+    assert plan.facts.numbers == ("5",)

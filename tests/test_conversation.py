@@ -41,3 +41,14 @@ def test_long_self_contained_question_after_history_is_not_a_follow_up():
     history = [turn("What was the deficit?", "£1m [1].")]
     assert not is_follow_up("Which Derbyshire hypertension project won an award for engagement, and which award was it?",
                             history)
+
+
+def test_a_follow_up_placed_in_time_keeps_the_last_topic():
+    """"And the year before?" asks the last question again for another time: its topic is carried, its
+    year stays framing, and the pieces of that year are not carried as figures."""
+    history = [turn("What was the average sickness absence rate at Leeds and York Partnership in 2024/25?",
+                    "5.97% [1].")]
+    for follow_up in ("And the year before?", "And at the same point a year earlier?"):
+        r = resolve(follow_up, history)
+        assert "sickness absence" in r.query and "2024/25" in r.framing
+        assert "2024" not in r.query and " 25" not in r.query

@@ -62,3 +62,18 @@ def test_a_question_about_each_body_compares_the_bodies_of_the_papers():
     assert comparison_sides(analyse("How many Never Events did each trust report?"), many) == []
     years = comparison_sides(analyse("Compare the deficit in 2023/24 and 2024/25."), orgs)
     assert [side(_doc(orgs[0], "2023/24")) for side in years] == [True, False]
+
+
+def test_a_body_named_in_full_is_not_also_the_body_it_shares_a_word_with():
+    from assistant.query import comparison_sides, distinguishing_keys
+
+    orgs = ["Leeds Teaching Hospitals NHS Trust", "Leeds and York Partnership NHS Foundation Trust"]
+    assert named_organisations(analyse("Who chairs the Audit Committee at Leeds and York Partnership?"), orgs) == orgs[1:]
+    assert named_organisations(analyse("What was the gender pay gap at Leeds Teaching Hospitals?"), orgs) == orgs[:1]
+    assert named_organisations(analyse("What do the Leeds trusts spend?"), orgs) == orgs  # both, equally
+    assert comparison_sides(analyse("What was the sickness rate at Leeds and York Partnership?"), orgs) == []
+    assert distinguishing_keys(orgs[:1], orgs) == {"teaching"}
+    assert distinguishing_keys(orgs, orgs) == {"leeds", "teaching", "york"}
+    spellings = ["Derby and Derbyshire ICB", "NHS Derby and Derbyshire ICB", "Staffordshire ICB"]
+    assert comparison_sides(analyse("What did Derbyshire report?"), spellings) == []  # one body, two spellings
+    assert len(comparison_sides(analyse("Compare Derbyshire and Staffordshire."), spellings)) == 2

@@ -78,10 +78,13 @@ def org_keys(organisation: str) -> frozenset[str]:
 
 
 def same_organisation(organisation: str | None, wanted: str) -> bool:
-    """Whether a document's organisation is the one a user named ("Derbyshire ICB" is "Derby and Derbyshire ICB")."""
+    """Whether a document's organisation is the one a user named: every distinctive word of the name is
+    the organisation's ("Derbyshire ICB" is "Derby and Derbyshire ICB"; "Leeds Teaching Hospitals" is not
+    "Leeds and York Partnership NHS Foundation Trust")."""
     if not organisation:
         return False
-    return organisation.lower() == wanted.lower() or bool(org_keys(organisation) & org_keys(wanted))
+    wanted_keys = org_keys(wanted)
+    return organisation.lower() == wanted.lower() or bool(wanted_keys) and wanted_keys <= org_keys(organisation)
 
 
 @dataclass(frozen=True)

@@ -77,3 +77,13 @@ def test_a_body_named_in_full_is_not_also_the_body_it_shares_a_word_with():
     spellings = ["Derby and Derbyshire ICB", "NHS Derby and Derbyshire ICB", "Staffordshire ICB"]
     assert comparison_sides(analyse("What did Derbyshire report?"), spellings) == []  # one body, two spellings
     assert len(comparison_sides(analyse("Compare Derbyshire and Staffordshire."), spellings)) == 2
+
+
+def test_a_filter_by_body_admits_the_body_named_not_one_sharing_a_word():
+    from assistant.query import same_organisation
+
+    assert same_organisation("Derby and Derbyshire ICB", "Derbyshire ICB")
+    assert same_organisation("Leeds Teaching Hospitals NHS Trust", "Leeds Teaching Hospitals")
+    assert not same_organisation("Leeds and York Partnership NHS Foundation Trust", "Leeds Teaching Hospitals")
+    assert same_organisation("Leeds and York Partnership NHS Foundation Trust", "Leeds")  # ambiguous: both
+    assert not same_organisation(None, "Leeds")

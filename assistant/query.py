@@ -190,8 +190,25 @@ def named_organisations(facts: QueryFacts, organisations: list[str]) -> list[str
         words.add(t)
         words.add(re.sub(r"['’]s$", "", t))
         words.update(p for p in re.split(r"[-']", t) if p)
-    used = {o: org_keys(o) & words for o in organisations}
+    acronyms = {(a[:-1] if a[-1].islower() else a).lower() for a in facts.acronyms}  # "ICBs" is "ICB"
+    # an organisation called by its initials ("LTHT") is named by all its words
+    used = {o: org_keys(o) if org_acronyms(o) & acronyms else org_keys(o) & words for o in organisations}
     return [o for o in organisations if used[o] and not any(used[o] < other for other in used.values())]
+
+
+_ACRONYM_SKIPPED = frozenset({"and", "of", "the", "for", "nhs", "&"})
+
+
+@lru_cache(maxsize=4096)
+def org_acronyms(organisation: str) -> frozenset[str]:
+    """The initials an organisation is called by, lower-cased: "Leeds Teaching Hospitals NHS Trust" -> "ltht",
+    "Leeds and York Partnership NHS Foundation Trust" -> "lypft", "Derby and Derbyshire ICB" -> "ddicb" (a
+    short form in the name is kept whole). None for a name of one word."""
+    words = [w for w in re.findall(r"[A-Za-z&]+", organisation) if w.lower() not in _ACRONYM_SKIPPED]
+    if len(words) < 2:
+        return frozenset()
+    short = "".join(w if w.isupper() and len(w) > 1 else w[0] for w in words).lower()
+    return frozenset({short, "".join(w[0] for w in words).lower()})
 
 
 def distinguishing_keys(named: Sequence[str], organisations: Sequence[str]) -> frozenset[str]:

@@ -87,3 +87,15 @@ def test_a_filter_by_body_admits_the_body_named_not_one_sharing_a_word():
     assert not same_organisation("Leeds and York Partnership NHS Foundation Trust", "Leeds Teaching Hospitals")
     assert same_organisation("Leeds and York Partnership NHS Foundation Trust", "Leeds")  # ambiguous: both
     assert not same_organisation(None, "Leeds")
+
+
+def test_a_body_called_by_its_initials_is_named():
+    from assistant.query import org_acronyms
+
+    orgs = ["Leeds Teaching Hospitals NHS Trust", "Leeds and York Partnership NHS Foundation Trust",
+            "Derby and Derbyshire ICB"]
+    assert org_acronyms(orgs[0]) == {"ltht"} and "lypft" in org_acronyms(orgs[1]) and "ddicb" in org_acronyms(orgs[2])
+    assert named_organisations(analyse("Who chaired LTHT's Audit Committee?"), orgs) == orgs[:1]
+    assert named_organisations(analyse("Compare LTHT and LYPFT."), orgs) == orgs[:2]
+    assert named_organisations(analyse("What did the ICB report?"), orgs) == []
+    assert org_acronyms("Acme") == frozenset()

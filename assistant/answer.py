@@ -16,7 +16,7 @@ from typing import Protocol
 
 from .concepts import Concepts, meta_words, passage_words, title_words, words_of
 from .intent import Intent, cues, kinds_missing
-from .plan import CorpusView, QueryPlan, make_plan
+from .plan import CorpusView, QueryPlan, identity_words, make_plan
 from .query import analyse, period_end
 from .sentence_features import (
     ABSTAIN_FEATURES,
@@ -153,9 +153,11 @@ class ExtractiveAnswerer:
         # Judged on the best sentence with the sentences that answer the question's other parts or sides,
         # not on loose companions: unrelated sentences must not add up to support.
         covered = set().union(*(s.covered for s in essential))
-        if plan.intent.wants_person and not concepts.names_met(covered):
+        named = covered | concepts.covered_by(set().union(*(identity_words(s.unit.passage.document) for s in essential)))
+        if plan.intent.wants_person and not concepts.names_met(named):
             # "Who is the Chief Nursing Officer?" is not answered by the Chief Executive Officer's name: the
-            # role or body a who-question names, as written, must be in the answer.
+            # role or body a who-question names, as written, must be in the answer or be what its paper is
+            # ("Who is LYPFT's Lead Governor?" from LYPFT_Annual_Report.md).
             return chosen, None
         return chosen, self._answer_view(plan, concepts, essential, covered)
 

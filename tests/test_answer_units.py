@@ -111,3 +111,23 @@ def ans_plan(question: str):
     from assistant.query import analyse
 
     return make_plan(question, analyse(question), CorpusView(lambda t: 1.0, (DOC,)))
+
+
+def test_a_who_question_naming_the_body_of_the_paper_is_answered_from_it():
+    """"Who is LYPFT's Lead Governor?" is answered by a sentence of that trust's own report that does not
+    repeat the initials, which its file name carries; another body's paper still does not answer it."""
+    lypft = Document("d3", "LYPFT_Annual_Report_2024-25.md", "Annual Report 2024/25", "report",
+                     "Leeds and York Partnership NHS Foundation Trust", None, "2024/25", "0" * 64)
+    def rare(token: str) -> float:  # a person's name is made of words rare in the papers
+        return 8.0 if token in {"ian", "andrew", "andrews"} else 1.0
+
+    def same_meaning(texts: list[str]):  # stands in for the encoder: every text means what the question does
+        import numpy as np
+
+        return np.ones((len(texts), 1))
+
+    sentence = "Ian Andrews was elected as the new Lead Governor on 9 November 2024."
+    answerer = ExtractiveAnswerer(rare, documents=[lypft, OTHER], embed=same_meaning)
+    answer = answerer.compose("Who is LYPFT's Lead Governor?", [make(sentence, doc=lypft)])
+    assert not answer.abstained and "Ian Andrews" in answer.text
+    assert answerer.compose("Who is LYPFT's Lead Governor?", [make(sentence, doc=OTHER)]).abstained

@@ -153,12 +153,13 @@ class ExtractiveAnswerer:
         # Judged on the best sentence with the sentences that answer the question's other parts or sides,
         # not on loose companions: unrelated sentences must not add up to support.
         covered = set().union(*(s.covered for s in essential))
-        named = covered | concepts.covered_by(set().union(*(identity_words(s.unit.passage.document) for s in essential)))
-        if plan.intent.wants_person and not concepts.names_met(named):
+        if plan.intent.wants_person:
             # "Who is the Chief Nursing Officer?" is not answered by the Chief Executive Officer's name: the
             # role or body a who-question names, as written, must be in the answer or be what its paper is
             # ("Who is LYPFT's Lead Governor?" from LYPFT_Annual_Report.md).
-            return chosen, None
+            papers = set().union(*(identity_words(s.unit.passage.document) for s in essential))
+            if not concepts.names_met(covered | concepts.covered_by(papers)):
+                return chosen, None
         return chosen, self._answer_view(plan, concepts, essential, covered)
 
     def _answer_view(self, plan: QueryPlan, concepts: Concepts, essential: list[Scored],

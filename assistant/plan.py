@@ -110,7 +110,7 @@ def make_plan(query: str, facts: QueryFacts, corpus: CorpusView, *, asked: str |
         concepts=concepts,
         asked_concepts=Concepts.of(asked, facts, corpus.idf),
         parts=parts,
-        sides=tuple(comparison_sides(facts, organisations)),
+        sides=tuple(comparison_sides(facts, organisations, named)),
         named_organisations=named,
         organisation_keys=distinguishing_keys(named, organisations),
         naming=_naming(concepts, corpus.documents),

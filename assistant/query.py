@@ -163,7 +163,8 @@ _EVERY_BODY = re.compile(
 MAX_UNNAMED_SIDES = 4  # "each trust" of papers from more bodies than this compares nothing in particular
 
 
-def comparison_sides(facts: QueryFacts, organisations: list[str]) -> list[Callable[[Document], bool]]:
+def comparison_sides(facts: QueryFacts, organisations: list[str],
+                     named: Sequence[str]) -> list[Callable[[Document], bool]]:
     """The sides of a comparison the question draws: one test per named year when it names two or more,
     one per named body likewise, one per body of the papers when it asks about each of them ("each
     trust") and names none. Empty when the question compares nothing."""
@@ -172,7 +173,7 @@ def comparison_sides(facts: QueryFacts, organisations: list[str]) -> list[Callab
         sides += [lambda d, p=p: d.period == p for p in facts.periods]
     # Spellings of one body ("Derby and Derbyshire ICB", "NHS Derby and Derbyshire ICB") are one side.
     bodies: dict[frozenset[str], set[str]] = {}
-    for o in named_organisations(facts, organisations):
+    for o in named:
         bodies.setdefault(org_keys(o), set()).add(o)
     if len(bodies) >= 2:
         sides += [lambda d, names=frozenset(names): d.organisation in names for names in bodies.values()]
@@ -203,7 +204,7 @@ _ACRONYM_SKIPPED = frozenset({"and", "of", "the", "for", "nhs", "&"})
 def org_acronyms(organisation: str) -> frozenset[str]:
     """The initials an organisation is called by, lower-cased: "Leeds Teaching Hospitals NHS Trust" -> "ltht",
     "Leeds and York Partnership NHS Foundation Trust" -> "lypft", "Derby and Derbyshire ICB" -> "ddicb" (a
-    short form in the name is kept whole). None for a name of one word."""
+    short form in the name is kept whole). Empty for a name of one word."""
     words = [w for w in re.findall(r"[A-Za-z&]+", organisation) if w.lower() not in _ACRONYM_SKIPPED]
     if len(words) < 2:
         return frozenset()

@@ -118,6 +118,7 @@ def test_a_who_question_naming_the_body_of_the_paper_is_answered_from_it():
     repeat the initials, which its file name carries; another body's paper still does not answer it."""
     lypft = Document("d3", "LYPFT_Annual_Report_2024-25.md", "Annual Report 2024/25", "report",
                      "Leeds and York Partnership NHS Foundation Trust", None, "2024/25", "0" * 64)
+
     def rare(token: str) -> float:  # a person's name is made of words rare in the papers
         return 8.0 if token in {"ian", "andrew", "andrews"} else 1.0
 

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from assistant.query import analyse, named_organisations, normalise_period, org_keys, period_of
+from assistant.query import analyse, comparison_sides, named_organisations, normalise_period, org_keys, period_of
 
 
 def test_periods_dates_and_figures_are_told_apart():
@@ -44,6 +44,10 @@ def test_questions_split_into_the_parts_that_each_ask_something():
     assert split_clauses("Who chairs the ICB Remuneration Committee?") == ["Who chairs the ICB Remuneration Committee"]
 
 
+def sides_of(facts, organisations):
+    return comparison_sides(facts, organisations, named_organisations(facts, organisations))
+
+
 def _doc(organisation: str, period: str = "2024/25"):
     from assistant.types import Document
 
@@ -51,32 +55,30 @@ def _doc(organisation: str, period: str = "2024/25"):
 
 
 def test_a_question_about_each_body_compares_the_bodies_of_the_papers():
-    from assistant.query import comparison_sides
-
     orgs = ["Leeds Teaching Hospitals NHS Trust", "Leeds and York Partnership NHS Foundation Trust"]
-    sides = comparison_sides(analyse("How many Never Events did each trust report in 2024/25?"), orgs)
+    sides = sides_of(analyse("How many Never Events did each trust report in 2024/25?"), orgs)
     assert [[side(_doc(o)) for o in orgs] for side in sides] == [[True, False], [False, True]]
-    assert len(comparison_sides(analyse("Compare the two trusts' financial results."), orgs)) == 2
-    assert comparison_sides(analyse("How many Never Events did the trust report?"), orgs) == []
+    assert len(sides_of(analyse("Compare the two trusts' financial results."), orgs)) == 2
+    assert sides_of(analyse("How many Never Events did the trust report?"), orgs) == []
     many = [f"Trust number {n}" for n in "abcdefgh"]
-    assert comparison_sides(analyse("How many Never Events did each trust report?"), many) == []
-    years = comparison_sides(analyse("Compare the deficit in 2023/24 and 2024/25."), orgs)
+    assert sides_of(analyse("How many Never Events did each trust report?"), many) == []
+    years = sides_of(analyse("Compare the deficit in 2023/24 and 2024/25."), orgs)
     assert [side(_doc(orgs[0], "2023/24")) for side in years] == [True, False]
 
 
 def test_a_body_named_in_full_is_not_also_the_body_it_shares_a_word_with():
-    from assistant.query import comparison_sides, distinguishing_keys
+    from assistant.query import distinguishing_keys
 
     orgs = ["Leeds Teaching Hospitals NHS Trust", "Leeds and York Partnership NHS Foundation Trust"]
     assert named_organisations(analyse("Who chairs the Audit Committee at Leeds and York Partnership?"), orgs) == orgs[1:]
     assert named_organisations(analyse("What was the gender pay gap at Leeds Teaching Hospitals?"), orgs) == orgs[:1]
     assert named_organisations(analyse("What do the Leeds trusts spend?"), orgs) == orgs  # both, equally
-    assert comparison_sides(analyse("What was the sickness rate at Leeds and York Partnership?"), orgs) == []
+    assert sides_of(analyse("What was the sickness rate at Leeds and York Partnership?"), orgs) == []
     assert distinguishing_keys(orgs[:1], orgs) == {"teaching"}
     assert distinguishing_keys(orgs, orgs) == {"leeds", "teaching", "york"}
     spellings = ["Derby and Derbyshire ICB", "NHS Derby and Derbyshire ICB", "Staffordshire ICB"]
-    assert comparison_sides(analyse("What did Derbyshire report?"), spellings) == []  # one body, two spellings
-    assert len(comparison_sides(analyse("Compare Derbyshire and Staffordshire."), spellings)) == 2
+    assert sides_of(analyse("What did Derbyshire report?"), spellings) == []  # one body, two spellings
+    assert len(sides_of(analyse("Compare Derbyshire and Staffordshire."), spellings)) == 2
 
 
 def test_a_filter_by_body_admits_the_body_named_not_one_sharing_a_word():
